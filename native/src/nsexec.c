@@ -1,0 +1,198 @@
+/* nsexec: executes an InitPlan (plan.h) computed by TypeScript. No policy lives here.
+ *
+ *   TypeScript (runtime/nsexec.ts)        stage-0 (this process)              container init (child)
+ *   spawn, plan on fd 3  ───────────────▶ parse, setns joins, clone(NEW*) ──▶ block on fd 3
+ *                        ◀── {"type":"pid"}
+ *   cgroup, network set-up; write "G" ─────────────────────────────────────▶ cgroupns, rootfs, pivot_root,
+ *                        ◀──────────────────────────────────── {"type":"log"|"error"|"ready"}  process set-up
+ *                                         foreground: relay pty, wait  ◀──── execve (exec fifo first, if any)
+ *                        ◀── {"type":"exit"} (foreground) or stage-0 exits at once (detach)
+ * Any failure is one {"type":"error","stage","errno","message"} line; the child then exits 1
+ * (126/127 for execve failures, as docker does). */
+#define _GNU_SOURCE
+#include "msg.h"
+#include "nsexec.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/sendfile.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* CVE-2019-5736: a container process must never be able to write to the binary that runs as
+ * root on the host. Run from a sealed in-memory copy; /proc/self/exe then points at it. */
+static void ensure_sealed_copy(char **argv) {
+  int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+  if (self < 0) return;
+  int seals = fcntl(self, F_GET_SEALS);
+  if (seals >= 0 && (seals & F_SEAL_WRITE)) { close(self); return; }
+  struct stat st;
+  int mfd = memfd_create("mydocker-nsexec", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  if (mfd < 0 || fstat(self, &st) < 0) { close(self); return; }
+  for (off_t off = 0; off < st.st_size;)
+    if (sendfile(mfd, self, &off, st.st_size - off) <= 0) { close(self); close(mfd); return; }
+  close(self);
+  if (fcntl(mfd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) == 0)
+    fexecve(mfd, argv, environ);
+  close(mfd); /* fall back to running as we are */
+}
+
+static int read_full(int fd, unsigned char *buf, size_t n) {
+  for (size_t got = 0; got < n;) {
+    ssize_t r = read(fd, buf + got, n - got);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return -1;
+    got += r;
+  }
+  return 0;
+}
+
+static int read_plan(int fd, struct plan *p) {
+  unsigned char head[12], *buf;
+  const char *why;
+  if (read_full(fd, head, sizeof head) < 0) return fail("plan", EIO, "cannot read the init plan");
+  uint32_t body = head[8] | head[9] << 8 | head[10] << 16 | (uint32_t)head[11] << 24;
+  if (memcmp(head, PLAN_MAGIC, 8) != 0 || body > PLAN_MAX_BYTES - 12)
+    return fail("plan", EINVAL, "init plan: bad header");
+  if (!(buf = malloc(body + 12))) return fail("plan", ENOMEM, "init plan: out of memory");
+  memcpy(buf, head, 12);
+  if (read_full(fd, buf + 12, body) < 0) { free(buf); return fail("plan", EIO, "init plan: truncated"); }
+  int rc = plan_parse(buf, body + 12, p, &why);
+  free(buf);
+  return rc < 0 ? fail("plan", EINVAL, "init plan: %s", why) : 0;
+}
+
+static const struct { uint64_t flag; const char *name; } ns_names[] = {
+  { CLONE_NEWUSER, "user" }, { CLONE_NEWIPC, "ipc" }, { CLONE_NEWUTS, "uts" }, { CLONE_NEWNET, "net" },
+  { CLONE_NEWPID, "pid" }, { CLONE_NEWCGROUP, "cgroup" }, { CLONE_NEWNS, "mnt" },
+};
+
+/* setns into existing namespaces: open every path first (a joined mount ns hides the others). */
+static int join_namespaces(const struct plan *p) {
+  int fds[16];
+  size_t n = p->n_ns_join < 16 ? p->n_ns_join : 16;
+  for (size_t i = 0; i < n; i++)
+    if ((fds[i] = open(p->ns_join[i].path, O_RDONLY | O_CLOEXEC)) < 0)
+      return fail("namespaces", errno, "open namespace %s", p->ns_join[i].path);
+  for (size_t k = 0; k < sizeof ns_names / sizeof ns_names[0]; k++)
+    for (size_t i = 0; i < n; i++) {
+      if (p->ns_join[i].type != ns_names[k].flag) continue;
+      if (setns(fds[i], (int)p->ns_join[i].type) < 0)
+        return fail("namespaces", errno, "join %s namespace %s", ns_names[k].name, p->ns_join[i].path);
+      LOGF("setns", "\"ns\":%s,\"path\":%s", msg_str(ns_names[k].name), msg_str(p->ns_join[i].path));
+    }
+  for (size_t i = 0; i < n; i++) close(fds[i]);
+  return 0;
+}
+
+static int wait_go(void) {
+  char c = 0;
+  ssize_t r;
+  do r = read(msg_fd, &c, 1); while (r < 0 && errno == EINTR);
+  return r == 1 && c == 'G' ? 0 : -1;
+}
+
+static void __attribute__((noreturn)) child_main(struct plan *p, int pty_sock) {
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  if (wait_go() < 0) _exit(1); /* the caller went away or aborted */
+  int fifo_fd = -1;
+  if (p->cgroupns_late) {
+    if (unshare(CLONE_NEWCGROUP) < 0) { fail("namespaces", errno, "unshare cgroup namespace"); _exit(1); }
+    LOGF("unshare", "\"ns\":\"cgroup\"");
+  }
+  if (p->rootfs && setup_rootfs(p, &fifo_fd) < 0) _exit(1);
+  if (setup_process(p, pty_sock) < 0) _exit(1);
+  msg_send("ready", "");
+  if (fifo_fd >= 0) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fifo_fd);
+    int w = open(path, O_WRONLY | O_CLOEXEC); /* blocks until `start` opens the other end */
+    if (w < 0 || write(w, "0", 1) != 1) { fail("start", errno, "exec fifo"); _exit(1); }
+    close(w);
+    close(fifo_fd);
+  }
+  exec_command(p);
+}
+
+static int send_to_console_socket(const char *path, int master) {
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  if (strlen(path) >= sizeof addr.sun_path) return fail("console", ENAMETOOLONG, "console socket path too long");
+  strcpy(addr.sun_path, path);
+  int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (s < 0 || connect(s, (struct sockaddr *)&addr, sizeof addr) < 0)
+    return fail("console", errno, "connect to console socket %s", path);
+  int rc = send_fd(s, master);
+  close(s);
+  return rc < 0 ? fail("console", errno, "send pty master to %s", path) : 0;
+}
+
+int main(int argc, char **argv) {
+  (void)argc;
+  ensure_sealed_copy(argv);
+  msg_fd = 3;
+  struct plan plan;
+  if (read_plan(msg_fd, &plan) < 0) return 1;
+  struct plan *p = &plan;
+  msg_log = p->log;
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  if (p->n_ns_join && join_namespaces(p) < 0) return 1;
+
+  /* Block the signals we relay before clone so none is lost between clone and signalfd. */
+  sigset_t relay;
+  sigemptyset(&relay);
+  int sigs[] = { SIGCHLD, SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+  for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) sigaddset(&relay, sigs[i]);
+  sigprocmask(SIG_BLOCK, &relay, NULL);
+
+  int sp[2] = { -1, -1 };
+  if (p->terminal && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0)
+    return fail("terminal", errno, "socketpair"), 1;
+  pid_t pid = (pid_t)syscall(SYS_clone, (unsigned long)(p->ns_create | SIGCHLD), NULL, NULL, NULL, NULL);
+  if (pid < 0) return fail("namespaces", errno, "clone with new namespaces"), 1;
+  if (pid == 0) {
+    if (sp[0] >= 0) close(sp[0]);
+    child_main(p, sp[1]);
+  }
+  for (size_t k = 0; k < sizeof ns_names / sizeof ns_names[0]; k++)
+    if (p->ns_create & ns_names[k].flag) LOGF("clone", "\"ns\":%s", msg_str(ns_names[k].name));
+  msg_send("pid", "\"pid\":%d", pid);
+  signal(SIGPIPE, SIG_IGN);
+
+  int master = -1;
+  if (p->terminal) {
+    close(sp[1]);
+    master = recv_fd(sp[0]); /* -1 when the child failed before allocating the pty */
+    close(sp[0]);
+  }
+  if (p->detach) {
+    if (master >= 0 && p->console_socket && send_to_console_socket(p->console_socket, master) < 0) {
+      kill(pid, SIGKILL);
+      return 1;
+    }
+    return 0; /* the child is re-parented to the caller's subreaper */
+  }
+  int sigfd = signalfd(-1, &relay, SFD_CLOEXEC);
+  int status = wait_foreground(pid, master, p->stdin_relay, sigfd);
+  if (WIFSIGNALED(status)) {
+    msg_send("exit", "\"signal\":%d", WTERMSIG(status));
+    return 128 + WTERMSIG(status);
+  }
+  msg_send("exit", "\"code\":%d", WEXITSTATUS(status));
+  return WEXITSTATUS(status);
+}

@@ -1,0 +1,13 @@
+#ifndef MYDOCKER_NSEXEC_H
+#define MYDOCKER_NSEXEC_H
+#include "plan.h"
+#include <sys/types.h>
+
+/* rootfs.c: mounts, devices, pivot_root, masked and read-only paths (child, new mount ns). */
+int setup_rootfs(const struct plan *p, int *fifo_fd);
+/* process.c: everything between the rootfs and execve. */
+int setup_process(const struct plan *p, int pty_sock);
+void exec_command(const struct plan *p) __attribute__((noreturn));
+/* relay.c: the foreground parent: pty relay, signal forwarding, wait. Returns a wait status. */
+int wait_foreground(pid_t child, int master, int stdin_relay, int sigfd);
+#endif
