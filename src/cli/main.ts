@@ -1,0 +1,80 @@
+// Entry point of the docker-like CLI: global flags, then one lazily loaded command module.
+import { parseArgs, str, flag, type OptionSpec } from './argv';
+import type { AnyCommand, CliContext } from './command';
+import { describeError, exitCodeFor, InvalidArgumentError, MydockerError } from '../errors/errors';
+import { Logger, type Level } from '../log/log';
+import { Layout } from '../store/layout';
+import { renderHelp, renderMainHelp } from './help';
+
+export const VERSION = '0.1.0';
+
+export function versionLine(): string {
+  return `mydocker version ${VERSION} (node ${process.version})\n`;
+}
+
+type Loader = () => Promise<{ command: AnyCommand }>;
+
+export const COMMANDS: Record<string, Loader> = {
+  run: () => import('./commands/run'),
+  import: () => import('./commands/import'),
+  images: () => import('./commands/images'),
+  version: () => import('./commands/version'),
+};
+
+const GLOBAL_OPTIONS: OptionSpec[] = [
+  { name: 'root', type: 'string', value: 'DIR', description: 'Persistent state: images, layers, containers (env MYDOCKER_ROOT)' },
+  { name: 'runroot', type: 'string', value: 'DIR', description: 'Runtime state: pids, locks (env MYDOCKER_RUNROOT)' },
+  { name: 'explain', type: 'bool', description: 'Narrate every step the engine and the C core take, on stderr' },
+  { name: 'log-level', short: 'l', type: 'string', value: 'LEVEL', description: 'debug, info, warn or error (default warn)' },
+  { name: 'log-format', type: 'string', value: 'FORMAT', description: 'text or json' },
+  { name: 'debug', short: 'D', type: 'bool', description: 'Same as --log-level debug' },
+  { name: 'help', short: 'h', type: 'bool', description: 'Print usage' },
+  { name: 'version', short: 'v', type: 'bool', description: 'Print version information and quit' },
+];
+
+const LEVELS = new Set(['debug', 'info', 'warn', 'error']);
+
+export async function main(argv: string[]): Promise<number> {
+  const io = { stdout: process.stdout, stderr: process.stderr };
+  let commandName = '';
+  try {
+    const global = parseArgs(argv, GLOBAL_OPTIONS, { stopAtPositional: true, command: '' });
+    if (flag(global, 'version')) {
+      io.stdout.write(versionLine());
+      return 0;
+    }
+    const [name, ...rest] = global.positionals;
+    if (!name || flag(global, 'help')) {
+      io.stdout.write(renderMainHelp(GLOBAL_OPTIONS, Object.keys(COMMANDS)));
+      return name || flag(global, 'help') ? 0 : 1;
+    }
+    commandName = name;
+    const loader = COMMANDS[name];
+    if (!loader) throw new InvalidArgumentError(`'${name}' is not a mydocker command`, { hint: "see 'mydocker --help'" });
+    const level = flag(global, 'debug') ? 'debug' : str(global, 'log-level') ?? 'warn';
+    if (!LEVELS.has(level)) throw new InvalidArgumentError(`invalid --log-level ${JSON.stringify(level)}: use debug, info, warn or error`);
+    const format = str(global, 'log-format') ?? 'text';
+    if (format !== 'text' && format !== 'json') throw new InvalidArgumentError(`invalid --log-format ${JSON.stringify(format)}: use text or json`);
+    const log = new Logger({ level: level as Level, explain: flag(global, 'explain'), format });
+    const layout = new Layout({ root: str(global, 'root'), runroot: str(global, 'runroot') });
+    const { command } = await loader();
+    const args = parseArgs(rest, [...command.options, HELP], { stopAtPositional: command.stopAtPositional, command: name });
+    if (flag(args, 'help')) {
+      io.stdout.write(renderHelp(command));
+      return 0;
+    }
+    const ctx: CliContext = { layout, log, io };
+    return await command.run(command.toOptions(args), ctx);
+  } catch (err) {
+    return reportError(err, commandName, io.stderr);
+  }
+}
+
+const HELP: OptionSpec = { name: 'help', type: 'bool', description: 'Print usage', hidden: true };
+
+export function reportError(err: unknown, command: string, stderr: NodeJS.WritableStream): number {
+  const prefix = command ? `mydocker ${command}` : 'mydocker';
+  stderr.write(`${prefix}: ${describeError(err)}\n`);
+  if (!(err instanceof MydockerError) && process.env.MYDOCKER_TRACE) stderr.write(`${(err as Error).stack}\n`);
+  return exitCodeFor(err);
+}

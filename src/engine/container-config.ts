@@ -1,0 +1,158 @@
+// What a container is, in docker's own terms (Config and HostConfig, as `inspect` shows them),
+// merged from the image's config and the run flags. Pure.
+import { InvalidArgumentError } from '../errors/errors';
+import type { ImageConfig } from '../image/store';
+
+export interface RunOptions {
+  /** undefined: the built-in default image (the command is an absolute path). */
+  image?: string;
+  command: string[];
+  interactive: boolean;
+  tty: boolean;
+  rm: boolean;
+  detach: boolean;
+  name?: string;
+  /** -e values in order, then --env-file lines: "KEY=VALUE" or "KEY" (taken from the caller's env). */
+  env: string[];
+  envFiles: string[];
+  workdir?: string;
+  user?: string;
+  hostname?: string;
+  /** undefined: the image's; "": reset to none. */
+  entrypoint?: string;
+  network: string;
+}
+
+export interface ContainerConfig {
+  Hostname: string;
+  Domainname: string;
+  User: string;
+  AttachStdin: boolean;
+  AttachStdout: boolean;
+  AttachStderr: boolean;
+  Tty: boolean;
+  OpenStdin: boolean;
+  StdinOnce: boolean;
+  Env: string[];
+  Cmd: string[] | null;
+  Entrypoint: string[] | null;
+  Image: string;
+  WorkingDir: string;
+  Labels: Record<string, string>;
+  StopSignal?: string;
+}
+
+export interface HostConfig {
+  AutoRemove: boolean;
+  NetworkMode: string;
+  CgroupParent: string;
+}
+
+export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+export const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
+const HOSTNAME_PATTERN = /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+export const SUPPORTED_NETWORKS = new Set(['none', 'host']);
+
+export function validateName(name: string): void {
+  if (!NAME_PATTERN.test(name)) {
+    throw new InvalidArgumentError(`invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+  }
+}
+
+/** Validation that needs nothing but the flags: runs before anything is created. */
+export function validateRunOptions(opts: RunOptions): void {
+  if (opts.name !== undefined) validateName(opts.name);
+  if (opts.workdir !== undefined && !opts.workdir.startsWith('/')) {
+    throw new InvalidArgumentError(`the working directory '${opts.workdir}' is invalid, it needs to be an absolute path`);
+  }
+  if (opts.hostname !== undefined && (opts.hostname.length > 64 || !HOSTNAME_PATTERN.test(opts.hostname))) {
+    throw new InvalidArgumentError(`invalid hostname format: ${opts.hostname}`);
+  }
+  if (!SUPPORTED_NETWORKS.has(opts.network)) {
+    throw new InvalidArgumentError(`network ${opts.network} not found`, { hint: 'only "none" and "host" exist until networking lands' });
+  }
+}
+
+/** docker's env rules: "KEY=VALUE" as is, a bare "KEY" takes the caller's value or is dropped. */
+export function resolveEnvEntry(entry: string, hostEnv: NodeJS.ProcessEnv, source: string): string | undefined {
+  const eq = entry.indexOf('=');
+  const key = eq < 0 ? entry : entry.slice(0, eq);
+  if (key === '') throw new InvalidArgumentError(`invalid environment variable: ${entry}`, { hint: source });
+  if (/\s/.test(key)) throw new InvalidArgumentError(`variable '${key}' contains whitespaces`, { hint: source });
+  if (eq >= 0) return entry;
+  const value = hostEnv[key];
+  return value === undefined ? undefined : `${key}=${value}`;
+}
+
+/** --env-file format: one entry a line, "#" comments and blank lines skipped. */
+export function parseEnvFile(text: string, hostEnv: NodeJS.ProcessEnv, file: string): string[] {
+  const out: string[] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.replace(/^\s+/, '');
+    if (line === '' || line.startsWith('#')) continue;
+    const v = resolveEnvEntry(line, hostEnv, `in env file ${file}`);
+    if (v !== undefined) out.push(v);
+  }
+  return out;
+}
+
+/** Later values win; a key keeps the position where it first appeared (docker's ReplaceOrAppendEnvValues). */
+export function mergeEnv(...lists: string[][]): string[] {
+  const order: string[] = [];
+  const values = new Map<string, string>();
+  for (const entry of lists.flat()) {
+    const key = entry.split('=', 1)[0];
+    if (!values.has(key)) order.push(key);
+    values.set(key, entry);
+  }
+  return order.map((k) => values.get(k)!);
+}
+
+export interface CommandLine {
+  entrypoint: string[] | null;
+  cmd: string[] | null;
+  argv: string[];
+}
+
+export function resolveCommand(opts: Pick<RunOptions, 'command' | 'entrypoint'>, image: ImageConfig): CommandLine {
+  const entrypoint = opts.entrypoint !== undefined ? (opts.entrypoint === '' ? null : [opts.entrypoint]) : image.Entrypoint ?? null;
+  // docker: --entrypoint clears the image's default command.
+  const cmd = opts.command.length ? opts.command : opts.entrypoint !== undefined ? null : image.Cmd ?? null;
+  const argv = [...(entrypoint ?? []), ...(cmd ?? [])];
+  if (argv.length === 0) throw new InvalidArgumentError('no command specified');
+  return { entrypoint, cmd, argv };
+}
+
+export function buildContainerConfig(
+  opts: RunOptions,
+  image: { ref: string; config: ImageConfig },
+  hostname: string,
+  userEnv: string[],
+): { config: ContainerConfig; hostConfig: HostConfig; argv: string[] } {
+  const command = resolveCommand(opts, image.config);
+  const base = [DEFAULT_PATH, `HOSTNAME=${hostname}`, ...(opts.tty ? ['TERM=xterm'] : [])];
+  const env = mergeEnv(base, image.config.Env ?? [], userEnv);
+  const imageWorkdir = image.config.WorkingDir?.startsWith('/') ? image.config.WorkingDir : undefined;
+  return {
+    argv: command.argv,
+    config: {
+      Hostname: hostname,
+      Domainname: '',
+      User: opts.user ?? image.config.User ?? '',
+      AttachStdin: opts.interactive && !opts.detach,
+      AttachStdout: !opts.detach,
+      AttachStderr: !opts.detach,
+      Tty: opts.tty,
+      OpenStdin: opts.interactive,
+      StdinOnce: opts.interactive && !opts.detach,
+      Env: env,
+      Cmd: command.cmd,
+      Entrypoint: command.entrypoint,
+      Image: image.ref,
+      WorkingDir: opts.workdir ?? imageWorkdir ?? '',
+      Labels: { ...(image.config.Labels ?? {}) },
+      ...(image.config.StopSignal ? { StopSignal: image.config.StopSignal } : {}),
+    },
+    hostConfig: { AutoRemove: opts.rm, NetworkMode: opts.network, CgroupParent: '' },
+  };
+}

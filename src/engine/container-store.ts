@@ -1,0 +1,159 @@
+// Container records on disk: <root>/containers/<id>/container.json (what the container is) and
+// exit.json (how it ended). Names are symlinks <root>/names/<name> → id: symlink(2) is atomic,
+// so two `run --name x` at once cannot both win.
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ConflictError, InternalError, InvalidArgumentError, NotFoundError } from '../errors/errors';
+import { isMountpoint } from '../storage/overlay';
+import { readJsonIfExists, writeJsonAtomic } from '../store/atomic';
+import type { Layout } from '../store/layout';
+import type { ContainerConfig, HostConfig } from './container-config';
+
+export interface ContainerRecord {
+  schemaVersion: 1;
+  id: string;
+  name: string;
+  created: string;
+  path: string;
+  args: string[];
+  image: string;
+  imageId: string;
+  config: ContainerConfig;
+  hostConfig: HostConfig;
+  /** Unpacked image layers, bottom first: the overlay's lower dirs. */
+  lowerDirs: string[];
+}
+
+export interface ExitRecord {
+  exitCode: number;
+  finishedAt: string;
+  startedAt?: string;
+  oomKilled?: boolean;
+  error?: string;
+}
+
+export function newContainerId(): string {
+  for (;;) {
+    const id = randomBytes(32).toString('hex');
+    // docker avoids all-digit short ids: they read like numbers, not names.
+    if (!/^\d{12}/.test(id)) return id;
+  }
+}
+
+const ADJECTIVES = ['admiring', 'brave', 'clever', 'dreamy', 'eager', 'focused', 'gentle', 'happy', 'jolly', 'keen', 'lucid', 'modest', 'nifty', 'quirky', 'serene', 'vibrant'];
+const SCIENTISTS = ['babbage', 'curie', 'dijkstra', 'einstein', 'feynman', 'hopper', 'kepler', 'lovelace', 'noether', 'pasteur', 'ritchie', 'shannon', 'thompson', 'turing', 'wozniak', 'yonath'];
+
+export function randomName(): string {
+  const pick = <T>(a: T[]) => a[randomBytes(1)[0] % a.length];
+  return `${pick(ADJECTIVES)}_${pick(SCIENTISTS)}`;
+}
+
+export class ContainerStore {
+  constructor(private readonly layout: Layout) {}
+
+  dir(id: string): string {
+    return this.layout.containerDir(id);
+  }
+
+  /** Creates the container's directory and record; mkdir without -p is the "already exists" check. */
+  create(record: ContainerRecord): string {
+    fs.mkdirSync(this.layout.containersDir, { recursive: true, mode: 0o700 });
+    const dir = this.dir(record.id);
+    fs.mkdirSync(dir, { mode: 0o700 });
+    writeJsonAtomic(path.join(dir, 'container.json'), record);
+    return dir;
+  }
+
+  load(id: string): ContainerRecord | undefined {
+    return readJsonIfExists<ContainerRecord>(path.join(this.dir(id), 'container.json'));
+  }
+
+  list(): ContainerRecord[] {
+    let ids: string[];
+    try {
+      ids = fs.readdirSync(this.layout.containersDir);
+    } catch {
+      return [];
+    }
+    return ids.flatMap((id) => {
+      const r = /^[a-f0-9]{64}$/.test(id) ? this.load(id) : undefined;
+      return r ? [r] : [];
+    });
+  }
+
+  saveExit(id: string, exit: ExitRecord): void {
+    writeJsonAtomic(path.join(this.dir(id), 'exit.json'), exit);
+  }
+
+  loadExit(id: string): ExitRecord | undefined {
+    return readJsonIfExists<ExitRecord>(path.join(this.dir(id), 'exit.json'));
+  }
+
+  /** Atomically claims a name for id; a name left by a container that no longer exists is reclaimed. */
+  reserveName(name: string, id: string): string {
+    fs.mkdirSync(this.layout.namesDir, { recursive: true, mode: 0o700 });
+    const file = this.layout.nameFile(name);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        fs.symlinkSync(id, file);
+        return file;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+      const owner = this.nameOwner(name);
+      if (owner && fs.existsSync(this.dir(owner))) {
+        throw new ConflictError(
+          `the container name "/${name}" is already in use by container "${owner}"`,
+          { hint: 'you have to remove (or rename) that container to be able to reuse that name' },
+        );
+      }
+      fs.rmSync(file, { force: true }); // stale: its container is gone
+    }
+    throw new ConflictError(`the container name "/${name}" is being claimed by another process`);
+  }
+
+  nameOwner(name: string): string | undefined {
+    try {
+      return fs.readlinkSync(this.layout.nameFile(name));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Frees the name only if it still points at id. */
+  releaseName(name: string, id: string): void {
+    if (this.nameOwner(name) === id) fs.rmSync(this.layout.nameFile(name), { force: true });
+  }
+
+  /** A name, a full id, or a unique id prefix. */
+  resolve(ref: string): ContainerRecord {
+    if (ref === '') throw new InvalidArgumentError('container name or id must not be empty');
+    const byName = NAME_OK.test(ref) ? this.nameOwner(ref) : undefined;
+    if (byName) {
+      const r = this.load(byName);
+      if (r) return r;
+    }
+    if (/^[a-f0-9]+$/.test(ref)) {
+      if (ref.length === 64) {
+        const r = this.load(ref);
+        if (r) return r;
+      }
+      const matches = this.list().filter((r) => r.id.startsWith(ref));
+      if (matches.length === 1) return matches[0];
+      if (matches.length > 1) throw new InvalidArgumentError(`multiple containers match the prefix ${ref}: use more characters`);
+    }
+    throw new NotFoundError(`no such container: ${ref}`);
+  }
+
+  remove(record: ContainerRecord): void {
+    // A recursive delete must never walk into a still-mounted rootfs (it would delete image files).
+    if (isMountpoint(path.join(this.dir(record.id), 'rootfs'))) {
+      throw new InternalError(`container ${record.id} still has its rootfs mounted`);
+    }
+    this.releaseName(record.name, record.id);
+    fs.rmSync(this.dir(record.id), { recursive: true, force: true });
+  }
+}
+
+const NAME_OK = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;

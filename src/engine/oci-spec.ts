@@ -1,0 +1,94 @@
+// A container's OCI runtime spec, with docker's defaults (mounts, masked paths, capabilities,
+// device rules). Pure: the engine gives every path and resolved fact.
+import { OCI_VERSION, type DeviceRule, type Mount, type Spec } from '../runtime/spec';
+import type { ContainerConfig, HostConfig } from './container-config';
+import type { ResolvedUser } from './user';
+
+export const DEFAULT_CAPABILITIES = [
+  'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FSETID', 'CAP_FOWNER', 'CAP_MKNOD', 'CAP_NET_RAW', 'CAP_SETGID',
+  'CAP_SETUID', 'CAP_SETFCAP', 'CAP_SETPCAP', 'CAP_NET_BIND_SERVICE', 'CAP_SYS_CHROOT', 'CAP_KILL', 'CAP_AUDIT_WRITE',
+];
+
+export const DEFAULT_MASKED_PATHS = [
+  '/proc/asound', '/proc/acpi', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list',
+  '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware', '/sys/devices/virtual/powercap',
+];
+
+export const DEFAULT_READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
+
+const c = (major: number | undefined, minor: number | undefined, access = 'rwm'): DeviceRule => ({
+  allow: true, type: 'c', ...(major === undefined ? {} : { major }), ...(minor === undefined ? {} : { minor }), access,
+});
+
+/** docker's default device cgroup: deny everything, then the usual character devices. */
+export const DEFAULT_DEVICE_RULES: DeviceRule[] = [
+  { allow: false, access: 'rwm' },
+  c(1, 5), c(1, 3), c(1, 9), c(1, 8), c(5, 0), c(5, 1), c(1, 7), c(5, 2), c(136, undefined), c(10, 200),
+  c(undefined, undefined, 'm'), { allow: true, type: 'b', access: 'm' },
+];
+
+export interface SpecInput {
+  config: ContainerConfig;
+  hostConfig: HostConfig;
+  argv: string[];
+  user: ResolvedUser;
+  rootfs: string;
+  /** Host files bind-mounted at /etc/hostname, /etc/hosts, /etc/resolv.conf. */
+  etcFiles: { hostname: string; hosts: string; resolvConf: string };
+  cgroupsPath: string;
+}
+
+export function defaultMounts(): Mount[] {
+  return [
+    { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
+    { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
+    { destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'] },
+    { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] },
+    { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['ro', 'nosuid', 'noexec', 'nodev'] },
+    { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
+    { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=65536k'] },
+  ];
+}
+
+export function buildSpec(input: SpecInput): Spec {
+  const { config, hostConfig, user } = input;
+  const isRoot = user.uid === 0;
+  const env = config.Env.some((e) => e.startsWith('HOME=')) ? config.Env : [...config.Env, `HOME=${user.home}`];
+  const bind = (destination: string, source: string): Mount => ({ destination, type: 'bind', source, options: ['rbind', 'rprivate'] });
+  const namespaces: NonNullable<Spec['linux']>['namespaces'] = [
+    { type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }, { type: 'cgroup' },
+  ];
+  if (hostConfig.NetworkMode !== 'host') namespaces.push({ type: 'network' });
+  return {
+    ociVersion: OCI_VERSION,
+    process: {
+      terminal: config.Tty,
+      user: { uid: user.uid, gid: user.gid, ...(user.additionalGids.length ? { additionalGids: user.additionalGids } : {}) },
+      args: input.argv,
+      env,
+      cwd: config.WorkingDir || '/',
+      capabilities: {
+        bounding: DEFAULT_CAPABILITIES,
+        // docker: a non-root user keeps the bounding set but starts with no effective capabilities.
+        effective: isRoot ? DEFAULT_CAPABILITIES : [],
+        permitted: isRoot ? DEFAULT_CAPABILITIES : [],
+      },
+      noNewPrivileges: false,
+    },
+    root: { path: input.rootfs, readonly: false },
+    hostname: config.Hostname,
+    mounts: [
+      ...defaultMounts(),
+      bind('/etc/resolv.conf', input.etcFiles.resolvConf),
+      bind('/etc/hostname', input.etcFiles.hostname),
+      bind('/etc/hosts', input.etcFiles.hosts),
+    ],
+    linux: {
+      namespaces,
+      cgroupsPath: input.cgroupsPath,
+      resources: { devices: DEFAULT_DEVICE_RULES },
+      maskedPaths: DEFAULT_MASKED_PATHS,
+      readonlyPaths: DEFAULT_READONLY_PATHS,
+    },
+  };
+}

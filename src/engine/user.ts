@@ -1,0 +1,76 @@
+// -u/--user and the image's User: "name", "uid", "name:group", "uid:gid", resolved against the
+// container's own /etc/passwd and /etc/group (read inside its rootfs, never the host's).
+import * as fs from 'node:fs';
+import { InvalidArgumentError } from '../errors/errors';
+import { secureJoin } from '../storage/secure-join';
+
+export interface PasswdEntry { name: string; uid: number; gid: number; home: string; }
+export interface GroupEntry { name: string; gid: number; members: string[]; }
+
+export interface ResolvedUser {
+  uid: number;
+  gid: number;
+  additionalGids: number[];
+  home: string;
+}
+
+export function parsePasswd(text: string): PasswdEntry[] {
+  return text.split('\n').flatMap((line) => {
+    const f = line.split(':');
+    if (f.length < 7 || line.startsWith('#') || !/^\d+$/.test(f[2]) || !/^\d+$/.test(f[3])) return [];
+    return [{ name: f[0], uid: Number(f[2]), gid: Number(f[3]), home: f[5] }];
+  });
+}
+
+export function parseGroup(text: string): GroupEntry[] {
+  return text.split('\n').flatMap((line) => {
+    const f = line.split(':');
+    if (f.length < 4 || line.startsWith('#') || !/^\d+$/.test(f[2])) return [];
+    return [{ name: f[0], gid: Number(f[2]), members: f[3].split(',').filter(Boolean) }];
+  });
+}
+
+const isId = (s: string) => /^\d+$/.test(s);
+
+/** Pure resolution; docker's rules: a numeric uid absent from passwd runs with gid 0 and HOME=/. */
+export function resolveUser(spec: string, passwd: PasswdEntry[], groups: GroupEntry[]): ResolvedUser {
+  const [userPart, groupPart] = spec.split(':', 2);
+  if (!userPart && groupPart === undefined) return { uid: 0, gid: 0, additionalGids: [], home: '/root' };
+  let entry: PasswdEntry | undefined;
+  let uid: number;
+  if (isId(userPart)) {
+    uid = Number(userPart);
+    entry = passwd.find((p) => p.uid === uid);
+  } else {
+    entry = passwd.find((p) => p.name === userPart);
+    if (!entry) throw new InvalidArgumentError(`unable to find user ${userPart}: no matching entries in passwd file`);
+    uid = entry.uid;
+  }
+  if (uid > 0xfffffffe) throw new InvalidArgumentError(`uid ${uid} out of range`);
+  let gid = entry?.gid ?? 0;
+  if (groupPart !== undefined && groupPart !== '') {
+    if (isId(groupPart)) {
+      gid = Number(groupPart);
+    } else {
+      const g = groups.find((x) => x.name === groupPart);
+      if (!g) throw new InvalidArgumentError(`unable to find group ${groupPart}: no matching entries in group file`);
+      gid = g.gid;
+    }
+  }
+  const additionalGids = entry
+    ? groups.filter((g) => g.members.includes(entry!.name) && g.gid !== gid).map((g) => g.gid)
+    : [];
+  return { uid, gid, additionalGids, home: entry?.home || '/' };
+}
+
+function readInRoot(rootfs: string, file: string): string {
+  try {
+    return fs.readFileSync(secureJoin(rootfs, file), 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+export function resolveUserInRootfs(rootfs: string, spec: string): ResolvedUser {
+  return resolveUser(spec, parsePasswd(readInRoot(rootfs, '/etc/passwd')), parseGroup(readInRoot(rootfs, '/etc/group')));
+}

@@ -1,0 +1,170 @@
+// The InitPlan: everything the C core (native/src/nsexec.c) does to turn a process into a
+// container, decided here. Encoding is the TLV format of native/src/plan.h (docs/init-plan.md).
+
+export interface PlanMount {
+  src?: string;
+  dst: string;
+  fstype?: string;
+  data?: string;
+  flags: number;
+  propagation?: number;
+  bind?: boolean;
+  /** The destination must be a file (bind of a file source). */
+  mkfile?: boolean;
+}
+
+export interface PlanDevice {
+  path: string;
+  type: 'c' | 'b' | 'p';
+  major: number;
+  minor: number;
+  mode: number;
+  uid: number;
+  gid: number;
+}
+
+export interface PlanCaps {
+  bounding: bigint;
+  effective: bigint;
+  permitted: bigint;
+  inheritable: bigint;
+  ambient: bigint;
+}
+
+export interface InitPlan {
+  nsCreate: number;
+  nsJoin: { type: number; path: string }[];
+  cgroupnsLate: boolean;
+  rootfs?: string;
+  rootPropagation?: number;
+  rootReadonly: boolean;
+  mounts: PlanMount[];
+  devices: PlanDevice[];
+  symlinks: { link: string; target: string }[];
+  masked: string[];
+  readonlyPaths: string[];
+  hostname?: string;
+  domainname?: string;
+  sysctls: { key: string; value: string }[];
+  rlimits: { resource: number; soft: bigint; hard: bigint }[];
+  caps?: PlanCaps;
+  uid: number;
+  gid: number;
+  additionalGids: number[];
+  umask?: number;
+  noNewPrivs: boolean;
+  oomScoreAdj?: number;
+  cwd?: string;
+  argv: string[];
+  env: string[];
+  terminal: boolean;
+  stdinRelay: boolean;
+  consoleSocket?: string;
+  execFifo?: string;
+  detach: boolean;
+  loopbackUp: boolean;
+  log: boolean;
+  keepFds: number[];
+  seccomp?: Buffer;
+}
+
+// Tags: keep in step with enum plan_tag in native/src/plan.h.
+export const T = {
+  NS_CREATE: 1, NS_JOIN: 2, CGROUPNS_LATE: 3, ROOTFS: 4, ROOT_PROPAGATION: 5, ROOT_READONLY: 6, MOUNT: 7,
+  DEVICE: 8, SYMLINK: 9, MASK: 10, READONLY_PATH: 11, HOSTNAME: 12, DOMAINNAME: 13, SYSCTL: 14, RLIMIT: 15,
+  CAPS: 16, UID: 17, GID: 18, ADDITIONAL_GID: 19, UMASK: 20, NO_NEW_PRIVS: 21, OOM_SCORE_ADJ: 22, CWD: 23,
+  ARG: 24, ENV: 25, TERMINAL: 26, CONSOLE_SOCKET: 27, EXEC_FIFO: 28, DETACH: 29, LOOPBACK_UP: 30, LOG: 31,
+  STDIN_RELAY: 32, KEEP_FD: 33, SECCOMP: 34,
+} as const;
+const S_MOUNT = { SRC: 1, DST: 2, FSTYPE: 3, DATA: 4, FLAGS: 5, PROPAGATION: 6, BIND: 7, MKFILE: 8 } as const;
+const S_DEV = { PATH: 1, TYPE: 2, MAJOR: 3, MINOR: 4, MODE: 5, UID: 6, GID: 7 } as const;
+const S_NS = { TYPE: 1, PATH: 2 } as const;
+const S_KV = { KEY: 1, VALUE: 2 } as const;
+
+export const PLAN_MAGIC = 'MDPLAN01';
+
+class Writer {
+  private chunks: Buffer[] = [];
+
+  raw(tag: number, value: Buffer): this {
+    const head = Buffer.alloc(6);
+    head.writeUInt16LE(tag, 0);
+    head.writeUInt32LE(value.length, 2);
+    this.chunks.push(head, value);
+    return this;
+  }
+  u64(tag: number, v: number | bigint | boolean): this {
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64LE(typeof v === 'bigint' ? v : BigInt(typeof v === 'boolean' ? Number(v) : v));
+    return this.raw(tag, b);
+  }
+  str(tag: number, s: string | undefined): this {
+    if (s === undefined) return this;
+    if (s.includes('\0')) throw new Error(`plan string contains NUL: ${JSON.stringify(s)}`);
+    return this.raw(tag, Buffer.from(s, 'utf8'));
+  }
+  nested(tag: number, build: (w: Writer) => void): this {
+    const w = new Writer();
+    build(w);
+    return this.raw(tag, w.done());
+  }
+  done(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
+}
+
+export function encodePlan(plan: InitPlan): Buffer {
+  const w = new Writer();
+  w.u64(T.NS_CREATE, plan.nsCreate);
+  for (const ns of plan.nsJoin) w.nested(T.NS_JOIN, (n) => n.u64(S_NS.TYPE, ns.type).str(S_NS.PATH, ns.path));
+  if (plan.cgroupnsLate) w.u64(T.CGROUPNS_LATE, 1);
+  w.str(T.ROOTFS, plan.rootfs);
+  if (plan.rootPropagation) w.u64(T.ROOT_PROPAGATION, plan.rootPropagation);
+  if (plan.rootReadonly) w.u64(T.ROOT_READONLY, 1);
+  for (const m of plan.mounts) {
+    w.nested(T.MOUNT, (n) => {
+      n.str(S_MOUNT.SRC, m.src).str(S_MOUNT.DST, m.dst).str(S_MOUNT.FSTYPE, m.fstype).str(S_MOUNT.DATA, m.data);
+      n.u64(S_MOUNT.FLAGS, m.flags);
+      if (m.propagation) n.u64(S_MOUNT.PROPAGATION, m.propagation);
+      if (m.bind) n.u64(S_MOUNT.BIND, 1);
+      if (m.mkfile) n.u64(S_MOUNT.MKFILE, 1);
+    });
+  }
+  for (const d of plan.devices) {
+    w.nested(T.DEVICE, (n) =>
+      n.str(S_DEV.PATH, d.path).u64(S_DEV.TYPE, d.type.charCodeAt(0)).u64(S_DEV.MAJOR, d.major)
+        .u64(S_DEV.MINOR, d.minor).u64(S_DEV.MODE, d.mode).u64(S_DEV.UID, d.uid).u64(S_DEV.GID, d.gid));
+  }
+  for (const l of plan.symlinks) w.nested(T.SYMLINK, (n) => n.str(S_KV.KEY, l.link).str(S_KV.VALUE, l.target));
+  for (const p of plan.masked) w.str(T.MASK, p);
+  for (const p of plan.readonlyPaths) w.str(T.READONLY_PATH, p);
+  w.str(T.HOSTNAME, plan.hostname).str(T.DOMAINNAME, plan.domainname);
+  for (const s of plan.sysctls) w.nested(T.SYSCTL, (n) => n.str(S_KV.KEY, s.key).str(S_KV.VALUE, s.value));
+  for (const r of plan.rlimits) w.nested(T.RLIMIT, (n) => n.u64(1, r.resource).u64(2, r.soft).u64(3, r.hard));
+  if (plan.caps) {
+    const c = plan.caps;
+    w.nested(T.CAPS, (n) =>
+      n.u64(1, c.bounding).u64(2, c.effective).u64(3, c.permitted).u64(4, c.inheritable).u64(5, c.ambient));
+  }
+  w.u64(T.UID, plan.uid).u64(T.GID, plan.gid);
+  for (const g of plan.additionalGids) w.u64(T.ADDITIONAL_GID, g);
+  if (plan.umask !== undefined) w.u64(T.UMASK, plan.umask);
+  if (plan.noNewPrivs) w.u64(T.NO_NEW_PRIVS, 1);
+  if (plan.oomScoreAdj !== undefined) w.str(T.OOM_SCORE_ADJ, String(plan.oomScoreAdj));
+  w.str(T.CWD, plan.cwd);
+  for (const a of plan.argv) w.str(T.ARG, a);
+  for (const e of plan.env) w.str(T.ENV, e);
+  if (plan.terminal) w.u64(T.TERMINAL, 1);
+  if (plan.stdinRelay) w.u64(T.STDIN_RELAY, 1);
+  w.str(T.CONSOLE_SOCKET, plan.consoleSocket).str(T.EXEC_FIFO, plan.execFifo);
+  if (plan.detach) w.u64(T.DETACH, 1);
+  if (plan.loopbackUp) w.u64(T.LOOPBACK_UP, 1);
+  if (plan.log) w.u64(T.LOG, 1);
+  for (const fd of plan.keepFds) w.u64(T.KEEP_FD, fd);
+  if (plan.seccomp) w.raw(T.SECCOMP, plan.seccomp);
+  const body = w.done();
+  const head = Buffer.alloc(12);
+  head.write(PLAN_MAGIC, 0, 'latin1');
+  head.writeUInt32LE(body.length, 8);
+  return Buffer.concat([head, body]);
+}

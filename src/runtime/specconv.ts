@@ -1,0 +1,262 @@
+// OCI runtime spec (config.json) → InitPlan for the C core. Pure: every fact about the host
+// (cgroup mounts, whether a bind source is a file) comes in through HostFacts.
+import * as path from 'node:path';
+import { InvalidArgumentError } from '../errors/errors';
+import { CAPABILITIES, CLONE, MS, RLIMITS } from '../sys/linux-constants';
+import type { InitPlan, PlanCaps, PlanDevice, PlanMount } from './plan';
+import type { Mount, NamespaceType, Spec } from './spec';
+
+export interface CgroupHierarchy {
+  /** Directory name under /sys/fs/cgroup, e.g. "memory", "cpu,cpuacct", "systemd", "unified". */
+  dirName: string;
+  /** Mount data: "memory", "cpu,cpuacct", "none,name=systemd"; empty for cgroup2. */
+  options: string;
+  version: 1 | 2;
+}
+
+export interface HostFacts {
+  /** Hierarchies as the host mounts them; the container gets the same shape. */
+  cgroupHierarchies: CgroupHierarchy[];
+  /** Whether the host's cgroup2 mount is /sys/fs/cgroup itself (v2-only hosts). */
+  cgroupUnifiedOnly: boolean;
+  sourceKind(source: string): 'file' | 'dir' | 'missing';
+  hasProcKcore: boolean;
+}
+
+export interface ConvertOptions {
+  bundleDir: string;
+  /** stage-0 exits once the init exists (OCI create, detached run); otherwise it relays and waits. */
+  detach: boolean;
+  stdinRelay: boolean;
+  execFifo?: string;
+  consoleSocket?: string;
+  log: boolean;
+  keepFds?: number[];
+}
+
+const NS_FLAGS: Record<NamespaceType, number> = {
+  pid: CLONE.NEWPID, network: CLONE.NEWNET, mount: CLONE.NEWNS, ipc: CLONE.NEWIPC, uts: CLONE.NEWUTS,
+  user: CLONE.NEWUSER, cgroup: CLONE.NEWCGROUP, time: CLONE.NEWTIME,
+};
+
+const FLAG_OPTIONS: Record<string, { set?: number; clear?: number }> = {
+  defaults: {}, ro: { set: MS.RDONLY }, rw: { clear: MS.RDONLY }, suid: { clear: MS.NOSUID }, nosuid: { set: MS.NOSUID },
+  dev: { clear: MS.NODEV }, nodev: { set: MS.NODEV }, exec: { clear: MS.NOEXEC }, noexec: { set: MS.NOEXEC },
+  sync: { set: MS.SYNCHRONOUS }, async: { clear: MS.SYNCHRONOUS }, remount: { set: MS.REMOUNT },
+  mand: { set: MS.MANDLOCK }, nomand: { clear: MS.MANDLOCK }, dirsync: { set: MS.DIRSYNC },
+  atime: { clear: MS.NOATIME }, noatime: { set: MS.NOATIME }, diratime: { clear: MS.NODIRATIME },
+  nodiratime: { set: MS.NODIRATIME }, relatime: { set: MS.RELATIME }, norelatime: { clear: MS.RELATIME },
+  strictatime: { set: MS.STRICTATIME }, nostrictatime: { clear: MS.STRICTATIME }, nosymfollow: { set: MS.NOSYMFOLLOW },
+  bind: { set: MS.BIND }, rbind: { set: MS.BIND | MS.REC },
+};
+
+const PROPAGATION: Record<string, number> = {
+  private: MS.PRIVATE, rprivate: MS.PRIVATE | MS.REC, shared: MS.SHARED, rshared: MS.SHARED | MS.REC,
+  slave: MS.SLAVE, rslave: MS.SLAVE | MS.REC, unbindable: MS.UNBINDABLE, runbindable: MS.UNBINDABLE | MS.REC,
+};
+
+/** runc-only options with no kernel meaning; dropped rather than passed as mount data. */
+const IGNORED_OPTIONS = new Set(['tmpcopyup', 'rro', 'rrw']);
+
+export interface ParsedMountOptions {
+  flags: number;
+  propagation: number;
+  data: string[];
+}
+
+export function parseMountOptions(options: readonly string[] = []): ParsedMountOptions {
+  let flags = 0;
+  let propagation = 0;
+  const data: string[] = [];
+  for (const opt of options) {
+    const f = FLAG_OPTIONS[opt];
+    if (f) {
+      flags = (flags | (f.set ?? 0)) & ~(f.clear ?? 0);
+    } else if (PROPAGATION[opt] !== undefined) {
+      propagation = PROPAGATION[opt];
+    } else if (!IGNORED_OPTIONS.has(opt)) {
+      data.push(opt);
+    }
+  }
+  return { flags, propagation, data };
+}
+
+const DEFAULT_DEVICES: PlanDevice[] = [
+  ['null', 1, 3], ['zero', 1, 5], ['full', 1, 7], ['random', 1, 8], ['urandom', 1, 9], ['tty', 5, 0],
+].map(([name, major, minor]) => ({
+  path: `/dev/${name}`, type: 'c', major: major as number, minor: minor as number, mode: 0o666, uid: 0, gid: 0,
+}));
+
+export function capsMask(names: readonly string[] | undefined): bigint {
+  let mask = 0n;
+  for (const name of names ?? []) {
+    const bit = CAPABILITIES.indexOf(name.toUpperCase() as (typeof CAPABILITIES)[number]);
+    if (bit < 0) throw new InvalidArgumentError(`unknown capability ${JSON.stringify(name)}`);
+    mask |= 1n << BigInt(bit);
+  }
+  return mask;
+}
+
+/** RLIM_INFINITY is 2^64-1; JSON numbers above 2^53 are imprecise, so anything huge means unlimited. */
+function rlimitValue(v: number): bigint {
+  if (!Number.isFinite(v) || v < 0) throw new InvalidArgumentError(`invalid rlimit value ${v}`);
+  return v >= 2 ** 63 ? 0xffffffffffffffffn : BigInt(Math.floor(v));
+}
+
+function cleanDestination(dest: string): string {
+  if (!dest.startsWith('/')) dest = '/' + dest; // the spec allows relative destinations (relative to /)
+  return path.posix.normalize(dest).replace(/\/+$/, '') || '/';
+}
+
+function convertMount(m: Mount, opts: ConvertOptions, host: HostFacts): PlanMount[] {
+  const dst = cleanDestination(m.destination);
+  const parsed = parseMountOptions(m.options);
+  if (m.type === 'cgroup') return cgroupMounts(dst, parsed.flags, host);
+  const bind = m.type === 'bind' || (parsed.flags & MS.BIND) !== 0;
+  if (bind) {
+    if (!m.source) throw new InvalidArgumentError(`mount ${dst}: bind mount needs a source`);
+    const src = path.resolve(opts.bundleDir, m.source);
+    const kind = host.sourceKind(src);
+    if (kind === 'missing') throw new InvalidArgumentError(`mount ${dst}: source ${src} does not exist`);
+    return [{
+      src, dst, flags: parsed.flags | MS.BIND, propagation: parsed.propagation, bind: true, mkfile: kind === 'file',
+    }];
+  }
+  return [{
+    src: m.source ?? m.type ?? 'none', dst, fstype: m.type ?? 'none', data: parsed.data.join(',') || undefined,
+    flags: parsed.flags, propagation: parsed.propagation,
+  }];
+}
+
+/** A "cgroup" mount becomes the host's layout seen through the container's cgroup namespace. */
+function cgroupMounts(dst: string, flags: number, host: HostFacts): PlanMount[] {
+  const base = flags & (MS.RDONLY | MS.NOSUID | MS.NODEV | MS.NOEXEC);
+  if (host.cgroupUnifiedOnly) return [{ src: 'cgroup2', dst, fstype: 'cgroup2', flags: base }];
+  const mounts: PlanMount[] = [
+    { src: 'tmpfs', dst, fstype: 'tmpfs', data: 'mode=755', flags: MS.NOSUID | MS.NODEV | MS.NOEXEC },
+  ];
+  for (const h of host.cgroupHierarchies) {
+    mounts.push(h.version === 2
+      ? { src: 'cgroup2', dst: `${dst}/${h.dirName}`, fstype: 'cgroup2', flags: base }
+      : { src: 'cgroup', dst: `${dst}/${h.dirName}`, fstype: 'cgroup', data: h.options, flags: base });
+  }
+  if (base & MS.RDONLY) {
+    mounts.push({ src: 'tmpfs', dst, fstype: 'tmpfs', flags: MS.REMOUNT | base, data: 'mode=755' });
+  }
+  return mounts;
+}
+
+export function specToPlan(spec: Spec, opts: ConvertOptions, host: HostFacts): InitPlan {
+  const proc = spec.process;
+  if (!proc) throw new InvalidArgumentError('config.json: process is required');
+  if (!proc.args?.length) throw new InvalidArgumentError('config.json: process.args must not be empty');
+  if (!proc.cwd?.startsWith('/')) throw new InvalidArgumentError(`config.json: process.cwd must be absolute, got ${JSON.stringify(proc.cwd)}`);
+  if (!spec.root?.path) throw new InvalidArgumentError('config.json: root.path is required');
+  const linux = spec.linux ?? {};
+
+  let nsCreate = 0;
+  const nsJoin: InitPlan['nsJoin'] = [];
+  let cgroupnsLate = false;
+  for (const ns of linux.namespaces ?? []) {
+    const flag = NS_FLAGS[ns.type];
+    if (flag === undefined) throw new InvalidArgumentError(`config.json: unknown namespace type ${JSON.stringify(ns.type)}`);
+    if (ns.type === 'user') throw new InvalidArgumentError('config.json: user namespaces are not supported yet');
+    if (ns.path) nsJoin.push({ type: flag, path: ns.path });
+    else if (ns.type === 'cgroup') cgroupnsLate = true;
+    else nsCreate |= flag;
+  }
+  const has = (flag: number) => (nsCreate & flag) !== 0;
+  if (!has(CLONE.NEWNS) && !nsJoin.some((n) => n.type === CLONE.NEWNS)) {
+    throw new InvalidArgumentError('config.json: a mount namespace is required');
+  }
+  if ((spec.hostname || spec.domainname) && !has(CLONE.NEWUTS)) {
+    throw new InvalidArgumentError('config.json: setting the hostname needs a new uts namespace');
+  }
+
+  const mounts = (spec.mounts ?? []).flatMap((m) => convertMount(m, opts, host));
+  const devBound = mounts.some((m) => m.dst === '/dev' && m.bind);
+  const devices = new Map<string, PlanDevice>();
+  if (!devBound) for (const d of DEFAULT_DEVICES) devices.set(d.path, d);
+  for (const d of linux.devices ?? []) {
+    if (d.type === 'u') throw new InvalidArgumentError(`config.json: device ${d.path}: type "u" is not supported`);
+    devices.set(cleanDestination(d.path), {
+      path: cleanDestination(d.path), type: d.type, major: d.major ?? 0, minor: d.minor ?? 0,
+      mode: d.fileMode ?? 0o666, uid: d.uid ?? 0, gid: d.gid ?? 0,
+    });
+  }
+  const symlinks: InitPlan['symlinks'] = devBound ? [] : [
+    { link: '/dev/fd', target: '/proc/self/fd' },
+    { link: '/dev/stdin', target: '/proc/self/fd/0' },
+    { link: '/dev/stdout', target: '/proc/self/fd/1' },
+    { link: '/dev/stderr', target: '/proc/self/fd/2' },
+  ];
+  if (!devBound && mounts.some((m) => m.dst === '/dev/pts')) symlinks.push({ link: '/dev/ptmx', target: 'pts/ptmx' });
+  if (!devBound && host.hasProcKcore) symlinks.push({ link: '/dev/core', target: '/proc/kcore' });
+
+  let caps: PlanCaps | undefined;
+  if (proc.capabilities) {
+    const c = proc.capabilities;
+    const permitted = capsMask(c.permitted);
+    const ambient = capsMask(c.ambient);
+    // The kernel raises an ambient capability only if it is also inheritable (and permitted).
+    caps = {
+      bounding: capsMask(c.bounding), effective: capsMask(c.effective), permitted,
+      inheritable: capsMask(c.inheritable) | (ambient & permitted), ambient: ambient & permitted,
+    };
+  }
+
+  const rlimits = (proc.rlimits ?? []).map((r) => {
+    const resource = RLIMITS[r.type];
+    if (resource === undefined) throw new InvalidArgumentError(`config.json: unknown rlimit ${JSON.stringify(r.type)}`);
+    return { resource, soft: rlimitValue(r.soft), hard: rlimitValue(r.hard) };
+  });
+
+  const sysctls = Object.entries(linux.sysctl ?? {}).map(([key, value]) => {
+    if (!/^[a-zA-Z0-9_.\-/]+$/.test(key) || key.includes('..')) throw new InvalidArgumentError(`config.json: invalid sysctl ${key}`);
+    return { key, value };
+  });
+
+  let rootPropagation = MS.REC | MS.PRIVATE;
+  if (linux.rootfsPropagation) {
+    const p = PROPAGATION[linux.rootfsPropagation];
+    if (p === undefined) throw new InvalidArgumentError(`config.json: invalid rootfsPropagation ${linux.rootfsPropagation}`);
+    rootPropagation = p;
+  }
+
+  const joinsMountNs = nsJoin.some((n) => n.type === CLONE.NEWNS);
+  return {
+    nsCreate,
+    nsJoin,
+    cgroupnsLate,
+    rootfs: joinsMountNs ? undefined : path.resolve(opts.bundleDir, spec.root.path),
+    rootPropagation,
+    rootReadonly: spec.root.readonly === true,
+    mounts,
+    devices: [...devices.values()],
+    symlinks,
+    masked: linux.maskedPaths ?? [],
+    readonlyPaths: linux.readonlyPaths ?? [],
+    hostname: spec.hostname || undefined,
+    domainname: spec.domainname || undefined,
+    sysctls,
+    rlimits,
+    caps,
+    uid: proc.user.uid,
+    gid: proc.user.gid,
+    additionalGids: proc.user.additionalGids ?? [],
+    umask: proc.user.umask,
+    noNewPrivs: proc.noNewPrivileges === true,
+    oomScoreAdj: proc.oomScoreAdj,
+    cwd: proc.cwd,
+    argv: proc.args,
+    env: proc.env ?? [],
+    terminal: proc.terminal === true,
+    stdinRelay: opts.stdinRelay,
+    consoleSocket: opts.consoleSocket,
+    execFifo: opts.execFifo,
+    detach: opts.detach,
+    loopbackUp: has(CLONE.NEWNET),
+    log: opts.log,
+    keepFds: opts.keepFds ?? [],
+  };
+}

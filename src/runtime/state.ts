@@ -1,0 +1,49 @@
+// Runtime state of one container: facts only (pid and its start time, bundle, cgroup dirs we
+// made). Status is derived from these plus live probes, never stored.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { readJsonIfExists, writeJsonAtomic } from '../store/atomic';
+
+export interface RuntimeState {
+  schemaVersion: 1;
+  id: string;
+  pid: number;
+  /** Field 22 of /proc/<pid>/stat: tells a live init from a recycled pid. */
+  pidStartTime: string;
+  bundle: string;
+  cgroupsPath: string;
+  /** cgroup directories this runtime created, outermost first. */
+  createdCgroups: string[];
+  created: string;
+  annotations?: Record<string, string>;
+}
+
+export function stateFile(dir: string): string {
+  return path.join(dir, 'state.json');
+}
+
+export function saveState(dir: string, state: RuntimeState): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeJsonAtomic(stateFile(dir), state);
+}
+
+export function loadState(dir: string): RuntimeState | undefined {
+  return readJsonIfExists<RuntimeState>(stateFile(dir));
+}
+
+/** Start time of a process in clock ticks since boot, or undefined if it is gone. */
+export function pidStartTime(pid: number): string | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // comm may hold spaces and parentheses: fields resume after the last ')'.
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return rest[19];
+  } catch {
+    return undefined;
+  }
+}
+
+export function isAlive(state: Pick<RuntimeState, 'pid' | 'pidStartTime'>): boolean {
+  const t = pidStartTime(state.pid);
+  return t !== undefined && t === state.pidStartTime;
+}

@@ -1,0 +1,69 @@
+// A container's root filesystem: overlayfs with the image's unpacked layers read-only below and
+// a writable upper dir of its own. Mounted in the host's mount namespace (as docker and podman do)
+// so that commit, cp and export can reach it; the container sees it through pivot_root.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { InternalError } from '../errors/errors';
+import type { Logger } from '../log/log';
+import { MNT_DETACH, sys } from '../sys/native';
+
+export interface OverlayDirs {
+  /** Layer directories, bottom layer first (as the image lists them). */
+  lowerDirs: string[];
+  upper: string;
+  work: string;
+  target: string;
+}
+
+// The kernel takes at most one page of mount options.
+const MAX_MOUNT_DATA = 4000;
+
+export function overlayOptions(dirs: OverlayDirs): string {
+  // overlayfs wants the topmost lower layer first.
+  const lower = [...dirs.lowerDirs].reverse().map(escapeOverlayPath).join(':');
+  return `lowerdir=${lower},upperdir=${escapeOverlayPath(dirs.upper)},workdir=${escapeOverlayPath(dirs.work)}`;
+}
+
+/** ":" and "," separate overlay options; a backslash escapes them. */
+function escapeOverlayPath(p: string): string {
+  return p.replace(/[\\:,]/g, (c) => `\\${c}`);
+}
+
+export function mountOverlay(dirs: OverlayDirs, log: Logger): void {
+  if (dirs.lowerDirs.length === 0) throw new InternalError('an image needs at least one layer');
+  for (const d of [dirs.upper, dirs.work, dirs.target]) fs.mkdirSync(d, { recursive: true, mode: 0o755 });
+  const data = overlayOptions(dirs);
+  if (data.length > MAX_MOUNT_DATA) {
+    throw new InternalError(`too many image layers for one overlay mount (${dirs.lowerDirs.length})`);
+  }
+  try {
+    sys().mount('overlay', dirs.target, 'overlay', 0, data);
+  } catch (err) {
+    throw new InternalError(`failed to mount overlayfs on ${dirs.target}: ${(err as Error).message}`, { cause: err });
+  }
+  log.step('storage', 'overlay-mount', {
+    target: dirs.target, lower: dirs.lowerDirs.map((d) => path.basename(path.dirname(d))).join(', '), upper: dirs.upper, work: dirs.work,
+  });
+}
+
+export function isMountpoint(target: string): boolean {
+  try {
+    const st = fs.statSync(target);
+    const parent = fs.statSync(path.dirname(target));
+    return st.dev !== parent.dev || st.ino === parent.ino;
+  } catch {
+    return false;
+  }
+}
+
+/** Unmounts if mounted; a rootfs still busy (a process inside) is detached lazily. */
+export function unmountOverlay(target: string, log: Logger): void {
+  if (!isMountpoint(target)) return;
+  try {
+    sys().umount2(target, 0);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EBUSY') throw err;
+    sys().umount2(target, MNT_DETACH);
+  }
+  log.step('storage', 'overlay-unmount', { target });
+}
