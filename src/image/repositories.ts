@@ -1,0 +1,59 @@
+// repositories.json: which images exist and which names point at them. Replaced whole (writeJsonAtomic) under
+// the "images" lock, so readers need no lock and see the old or the new file.
+//   images: image id (config digest) → its manifest digest; every image, tagged or not (docker's <none>)
+//   refs:   "docker.io/library/busybox:latest" → { manifest, id }
+// The lock is flock(2) (other processes) plus an in-process queue: flock is per open file, so two async
+// operations in one process would otherwise block the event loop on each other forever.
+import { InternalError } from '../errors/errors';
+import { readJsonIfExists, writeJsonAtomic } from '../store/atomic';
+import type { Layout } from '../store/layout';
+import { withLock } from '../store/lock';
+import * as fs from 'node:fs';
+
+export interface RepositoriesFile {
+  schemaVersion: 1;
+  images: Record<string, { manifest: string }>;
+  refs: Record<string, { manifest: string; id: string }>;
+}
+
+export function readRepositories(layout: Layout): RepositoriesFile {
+  const file = readJsonIfExists<RepositoriesFile>(layout.repositoriesFile);
+  if (!file) return { schemaVersion: 1, images: {}, refs: {} };
+  if (file.schemaVersion !== 1) throw new InternalError(`unsupported schema ${String(file.schemaVersion)} in ${layout.repositoriesFile}`);
+  return { schemaVersion: 1, images: file.images ?? {}, refs: file.refs ?? {} };
+}
+
+const queues = new Map<string, Promise<void>>();
+
+/** withLock, serialized within this process first. */
+export async function withImageLock<T>(layout: Layout, scope: string, fn: () => Promise<T> | T): Promise<T> {
+  const key = layout.lockFile(scope);
+  const previous = queues.get(key) ?? Promise.resolve();
+  let release!: () => void;
+  const mine = new Promise<void>((resolve) => (release = resolve));
+  const tail = previous.then(() => mine);
+  queues.set(key, tail);
+  await previous;
+  try {
+    return await withLock(layout, scope, fn);
+  } finally {
+    release();
+    if (queues.get(key) === tail) queues.delete(key);
+  }
+}
+
+/** Read-modify-write of repositories.json under the images lock. */
+export async function updateRepositories<T>(layout: Layout, change: (repos: RepositoriesFile) => T): Promise<T> {
+  return withImageLock(layout, 'images', () => {
+    const repos = readRepositories(layout);
+    const result = change(repos);
+    fs.mkdirSync(layout.imagesDir, { recursive: true, mode: 0o700 });
+    writeJsonAtomic(layout.repositoriesFile, sortedRepositories(repos));
+    return result;
+  });
+}
+
+function sortedRepositories(r: RepositoriesFile): RepositoriesFile {
+  const sort = <V>(o: Record<string, V>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return { schemaVersion: 1, images: sort(r.images), refs: sort(r.refs) };
+}
