@@ -1,0 +1,47 @@
+// mydocker images [OPTIONS] [REPOSITORY[:TAG]]: docker's table (REPOSITORY TAG IMAGE ID CREATED SIZE), -q, --format.
+import { flag, str } from '../argv';
+import type { CommandDefinition } from '../command';
+import { InvalidArgumentError } from '../../errors/errors';
+import { formatImageRows, imageRows } from '../../image/display';
+import { familiarName, parseReference } from '../../image/reference';
+import { ImageStore } from '../../image/store';
+
+export interface ImagesCommandOptions {
+  quiet: boolean;
+  noTrunc: boolean;
+  digests: boolean;
+  format?: string;
+  /** Only this repository (familiar name), and this tag when given. */
+  repository?: { name: string; tag?: string };
+}
+
+export const command: CommandDefinition<ImagesCommandOptions> = {
+  name: 'images',
+  usage: '[OPTIONS] [REPOSITORY[:TAG]]',
+  summary: 'List images',
+  options: [
+    { name: 'quiet', short: 'q', type: 'bool', description: 'Only show image IDs' },
+    { name: 'no-trunc', type: 'bool', description: "Don't truncate output" },
+    { name: 'digests', type: 'bool', description: 'Show digests' },
+    { name: 'format', type: 'string', value: 'string', description: "Format output using 'table', 'json' or a template like '{{.ID}}\\t{{.Size}}'" },
+    { name: 'all', short: 'a', type: 'bool', description: 'Show all images (no intermediate images exist here)' },
+  ],
+  toOptions(args) {
+    if (args.positionals.length > 1) throw new InvalidArgumentError('"mydocker images" requires at most 1 argument', { hint: "see 'mydocker images --help'" });
+    const format = str(args, 'format');
+    const opts: ImagesCommandOptions = { quiet: flag(args, 'quiet'), noTrunc: flag(args, 'no-trunc'), digests: flag(args, 'digests'), ...(format !== undefined ? { format } : {}) };
+    if (args.positionals[0] !== undefined) {
+      const ref = parseReference(args.positionals[0], { defaultTag: false });
+      opts.repository = { name: familiarName(ref), ...(ref.tag !== undefined ? { tag: ref.tag } : {}) };
+    }
+    return opts;
+  },
+  async run(opts, ctx) {
+    const images = await new ImageStore(ctx.layout, ctx.log).list();
+    const rows = imageRows(images, { noTrunc: opts.noTrunc }).filter(
+      (r) => !opts.repository || (r.Repository === opts.repository.name && (opts.repository.tag === undefined || r.Tag === opts.repository.tag)),
+    );
+    ctx.io.stdout.write(opts.quiet ? rows.map((r) => `${r.ID}\n`).join('') : formatImageRows(rows, opts.format, opts.digests));
+    return 0;
+  },
+};
