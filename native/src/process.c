@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "msg.h"
 #include "nsexec.h"
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -171,8 +172,11 @@ static const char *env_path(const struct plan *p) {
 }
 
 static void __attribute__((noreturn)) exec_failed(const char *file, int e, int searched) {
+  char reason[128];
+  snprintf(reason, sizeof reason, "%s", strerror(e));
+  reason[0] = (char)tolower((unsigned char)reason[0]); /* docker's wording: "permission denied" */
   if (searched && e == ENOENT) fail("exec", e, "exec: \"%s\": executable file not found in $PATH", file);
-  else fail("exec", e, "exec: \"%s\": %s", file, strerror(e));
+  else fail("exec", e, "exec: \"%s\": %s", file, reason);
   _exit(e == ENOENT || e == ENOTDIR ? 127 : 126);
 }
 

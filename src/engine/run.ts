@@ -124,7 +124,7 @@ export async function runContainer(opts: RunOptions, deps: EngineDeps): Promise<
   try {
     const result = await runBundle({
       id: record.id, bundleDir: dir, stateDir: layout.runtimeStateDir(record.id), log, stdio,
-      stdinRelay: opts.interactive && opts.tty, forwardSignals: true,
+      stdinRelay: opts.interactive && opts.tty, forwardSignals: true, pruneCgroupParent: true,
     });
     const exitCode = result.status.signal !== undefined ? 128 + result.status.signal : result.status.code;
     unmountOverlay(rootfs, log);

@@ -11,7 +11,7 @@ import type { Logger } from '../log/log';
 import type { Layout } from '../store/layout';
 import { buildTar, type TarInput } from '../archive/tar-writer';
 import type { ImageConfig } from './oci';
-import { withImageLock } from './repositories';
+import { withLock } from '../store/lock';
 import type { ImageRecord, ImageStore } from './store';
 
 export const BUILTIN_IMAGE = 'busybox:latest';
@@ -108,7 +108,7 @@ type BuiltinStore = Pick<ImageStore, 'find' | 'addLayer' | 'createImage'>;
 
 /** Returns busybox:latest, building it first when it is missing (once, under a lock). */
 export async function ensureBuiltinBusybox(store: BuiltinStore, layout: Layout, log: Logger, binary: string): Promise<ImageRecord> {
-  return withImageLock(layout, 'image-builtin', async () => {
+  return withLock(layout, 'image-builtin', async () => {
     const existing = await store.find(BUILTIN_IMAGE);
     if (existing) return existing;
     const { tar, mtime, applets } = buildBusyboxLayer(binary);

@@ -23,28 +23,9 @@ export function readRepositories(layout: Layout): RepositoriesFile {
   return { schemaVersion: 1, images: file.images ?? {}, refs: file.refs ?? {} };
 }
 
-const queues = new Map<string, Promise<void>>();
-
-/** withLock, serialized within this process first. */
-export async function withImageLock<T>(layout: Layout, scope: string, fn: () => Promise<T> | T): Promise<T> {
-  const key = layout.lockFile(scope);
-  const previous = queues.get(key) ?? Promise.resolve();
-  let release!: () => void;
-  const mine = new Promise<void>((resolve) => (release = resolve));
-  const tail = previous.then(() => mine);
-  queues.set(key, tail);
-  await previous;
-  try {
-    return await withLock(layout, scope, fn);
-  } finally {
-    release();
-    if (queues.get(key) === tail) queues.delete(key);
-  }
-}
-
 /** Read-modify-write of repositories.json under the images lock. */
 export async function updateRepositories<T>(layout: Layout, change: (repos: RepositoriesFile) => T): Promise<T> {
-  return withImageLock(layout, 'images', () => {
+  return withLock(layout, 'images', () => {
     const repos = readRepositories(layout);
     const result = change(repos);
     fs.mkdirSync(layout.imagesDir, { recursive: true, mode: 0o700 });

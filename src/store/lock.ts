@@ -56,12 +56,26 @@ export class Lock {
   }
 }
 
+// flock(2) locks belong to an open file: a second acquire of the same scope from this process
+// would block the event loop forever, so callers in one process queue here first.
+const queues = new Map<string, Promise<void>>();
+
 /** Runs fn with the named lock held (scopes: "container-<id>", "names", "images", ...). */
 export async function withLock<T>(layout: Layout, scope: string, fn: () => Promise<T> | T): Promise<T> {
-  const lock = new Lock(layout.lockFile(scope)).acquire();
+  const key = layout.lockFile(scope);
+  const previous = queues.get(key) ?? Promise.resolve();
+  let release!: () => void;
+  const mine = new Promise<void>((resolve) => (release = resolve));
+  const tail = previous.then(() => mine);
+  queues.set(key, tail);
+  await previous;
+  const lock = new Lock(key);
   try {
+    lock.acquire();
     return await fn();
   } finally {
     lock.release();
+    release();
+    if (queues.get(key) === tail) queues.delete(key);
   }
 }

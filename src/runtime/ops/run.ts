@@ -25,6 +25,8 @@ export interface RunBundleOptions {
   stdinRelay: boolean;
   /** Signals this process receives go to the container (docker's sig-proxy). */
   forwardSignals: boolean;
+  /** Remove the cgroup's parent when it is left empty (the engine's own /mydocker parent). */
+  pruneCgroupParent?: boolean;
   /** Called once the container process exists, before it execs. */
   onStarted?: (pid: number) => void;
 }
@@ -59,7 +61,10 @@ export async function runBundle(opts: RunBundleOptions, spec: Spec = readSpec(op
   const signalHandlers = new Map<NodeJS.Signals, () => void>();
   try {
     createdCgroups = cgroups.create();
-    undo.push('remove cgroup', () => cgroups.destroy(createdCgroups));
+    undo.push('remove cgroup', async () => {
+      await cgroups.destroy(createdCgroups);
+      if (opts.pruneCgroupParent) await cgroups.pruneParent();
+    });
 
     const init = spawnInit(planBytes, { stdio: opts.stdio, log });
     log.step('runtime', 'spawn', { path: 'mydocker-nsexec', pid: init.stage0Pid });
@@ -109,6 +114,7 @@ export async function runBundle(opts: RunBundleOptions, spec: Spec = readSpec(op
     fs.rmSync(opts.stateDir, { recursive: true, force: true });
     try {
       await cgroups.destroy(createdCgroups);
+      if (opts.pruneCgroupParent) await cgroups.pruneParent();
     } catch (err) {
       log.warn('runtime', 'container exited but its cgroup stays', { error: (err as Error).message });
     }

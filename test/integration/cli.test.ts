@@ -1,0 +1,58 @@
+// Global flags: --root/--runroot (and their env vars), --explain, --log-level debug, help.
+import { after, before, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { MYDOCKER, Sandbox } from '../helpers/sandbox';
+
+let sb: Sandbox;
+before(() => {
+  sb = new Sandbox('cli');
+});
+after(() => {
+  const left = sb.leftovers();
+  sb.cleanup();
+  assert.deepEqual(left, []);
+});
+
+test('--explain narrates namespaces, mounts, pivot_root, cgroup writes and the execve', () => {
+  const r = sb.run(['--explain', 'run', '--rm', 'busybox', 'true']);
+  assert.equal(r.code, 0, r.stderr);
+  for (const pattern of [
+    /created a new pid namespace/, /created a new mnt namespace/, /created a new uts namespace/, /created a new net namespace/,
+    /created a new ipc namespace/, /created a new cgroup namespace/, /made mount propagation of \/ MS_REC\|MS_PRIVATE before mounting anything/,
+    /mounted proc on \/proc \(proc; MS_NOSUID\|MS_NODEV\|MS_NOEXEC\)/, /mounted overlayfs on /, /pivot_root into /,
+    /wrote \d+ to \/sys\/fs\/cgroup\/.*\/cgroup\.procs/, /execve \/bin\/true/, /wrote the OCI runtime bundle/,
+  ]) assert.match(r.stderr, pattern);
+});
+
+test('--log-level debug gives the same steps as structured events', () => {
+  const r = sb.run(['--log-level', 'debug', '--log-format', 'json', 'run', '--rm', 'busybox', 'true']);
+  assert.equal(r.code, 0, r.stderr);
+  const events = r.stderr.trim().split('\n').map((l) => JSON.parse(l));
+  assert.ok(events.some((e) => e.component === 'nsexec' && e.msg === 'mount' && e.dst === '/proc'));
+  assert.ok(events.some((e) => e.component === 'nsexec' && e.msg === 'execve'));
+  assert.ok(events.some((e) => e.component === 'cgroups' && e.msg === 'cgroup-write'));
+});
+
+test('--root and --runroot place all state; MYDOCKER_ROOT and MYDOCKER_RUNROOT do the same', () => {
+  assert.equal(sb.run(['run', 'busybox', 'true']).code, 0);
+  assert.ok(fs.existsSync(path.join(sb.root, 'containers')));
+  assert.ok(fs.existsSync(path.join(sb.root, 'images')));
+  const root2 = path.join(sb.dir, 'env-root');
+  const r = spawnSync(MYDOCKER, ['run', 'busybox', 'true'], {
+    env: { ...process.env, MYDOCKER_ROOT: root2, MYDOCKER_RUNROOT: path.join(sb.dir, 'env-run') }, encoding: 'utf8',
+  });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(fs.readdirSync(path.join(root2, 'containers')).length, 1);
+});
+
+test('help and version', () => {
+  const h = sb.run(['--help']);
+  assert.equal(h.code, 0);
+  assert.match(h.stdout, /Usage:\s+mydocker \[OPTIONS\] COMMAND/);
+  const rh = sb.run(['run', '--help']);
+  assert.match(rh.stdout, /Usage:\s+mydocker run \[OPTIONS\] IMAGE \[COMMAND\] \[ARG\.\.\.\]/);
+  assert.match(sb.run(['--version']).stdout, /^mydocker version /);
+});
