@@ -100,7 +100,7 @@ async function prepare(opts: RunOptions, deps: EngineDeps, undo: UndoStack): Pro
   const etcFiles = writeEtcFiles(dir, hostname);
   log.step('engine', 'etc-files', { dir });
   const spec = buildSpec({ config, hostConfig, argv, user, rootfs, etcFiles, cgroupsPath: `/${DEFAULT_CGROUP_PARENT}/${id}` });
-  writeJsonAtomic(path.join(dir, 'config.json'), spec);
+  writeJsonAtomic(path.join(dir, 'config.json'), spec, { durable: false }); // regenerated on every start
   log.step('engine', 'bundle-write', { path: path.join(dir, 'config.json'), rootfs });
   return { record, dir, rootfs };
 }

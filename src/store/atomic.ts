@@ -3,12 +3,19 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 
-export function writeFileAtomic(file: string, data: string | Buffer, mode = 0o644): void {
+export interface AtomicWriteOptions {
+  mode?: number;
+  /** fsync before rename: survives power loss, not just a killed process. Off for regenerable files. */
+  durable?: boolean;
+}
+
+export function writeFileAtomic(file: string, data: string | Buffer, opts: AtomicWriteOptions = {}): void {
+  const { mode = 0o644, durable = true } = opts;
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
   const fd = fs.openSync(tmp, 'wx', mode);
   try {
     fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
-    fs.fsyncSync(fd);
+    if (durable) fs.fsyncSync(fd);
   } catch (err) {
     fs.closeSync(fd);
     fs.rmSync(tmp, { force: true });
@@ -23,8 +30,8 @@ export function writeFileAtomic(file: string, data: string | Buffer, mode = 0o64
   }
 }
 
-export function writeJsonAtomic(file: string, value: unknown): void {
-  writeFileAtomic(file, JSON.stringify(value, null, 2) + '\n');
+export function writeJsonAtomic(file: string, value: unknown, opts?: AtomicWriteOptions): void {
+  writeFileAtomic(file, JSON.stringify(value, null, 2) + '\n', opts);
 }
 
 /** Reads JSON, or returns undefined when the file does not exist. */
