@@ -2,20 +2,20 @@
 // hierarchies, and the cgroup2 mount on hybrid hosts). We remove exactly the directories we created.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { InvalidArgumentError, MydockerError } from '../errors/errors';
+import { InvalidArgumentError } from '../errors/errors';
 import type { Logger } from '../log/log';
+import type { Resources } from '../runtime/spec';
+import { CgroupError, FsCgroupDir, readKeyValues, type CgroupDir } from './cgroup-dir';
+import { CONTROLLERS } from './controllers';
+import { freeze, isFrozen } from './controllers/freezer';
 import type { Hierarchy, HostCgroups } from './hierarchy';
+
+export { CgroupError } from './cgroup-dir';
 
 export interface CgroupPlacement {
   hierarchy: Hierarchy;
   /** Absolute directory of the container's cgroup in this hierarchy. */
   dir: string;
-}
-
-export class CgroupError extends MydockerError {
-  constructor(message: string, cause?: unknown) {
-    super('Internal', message, { cause });
-  }
 }
 
 /** Absolute cgroups paths start at each hierarchy's root; relative ones nest under our own cgroup (as runc does). */
@@ -66,14 +66,98 @@ export class CgroupManager {
       }
       made.push(dir);
       this.log.step('cgroups', 'cgroup-create', { path: dir });
-      if (p.hierarchy.version === 1 && p.hierarchy.controllers.includes('cpuset')) inheritCpuset(parent, dir, this.log);
+      if (p.hierarchy.version === 1 && p.hierarchy.controllers.includes('cpuset')) inheritCpuset(this.dirAt(parent), this.dirAt(dir));
     }
     return made;
   }
 
+  /**
+   * Writes the OCI resources, one controller at a time, into the hierarchy that holds it:
+   * the v1 hierarchy of that controller, else the cgroup2 mount (hybrid and v2 hosts).
+   */
+  apply(resources: Resources | undefined): void {
+    if (!resources) return;
+    for (const c of CONTROLLERS) {
+      if (!c.wants(resources)) continue;
+      const v1 = this.placements.find((p) => p.hierarchy.version === 1 && p.hierarchy.controllers.includes(c.v1));
+      if (v1) {
+        c.applyV1(this.dir(v1), resources);
+        continue;
+      }
+      const v2 = this.placements.find((p) => p.hierarchy.version === 2);
+      if (v2 && c.v2 === undefined) {
+        this.log.warn('cgroups', `${c.v1} rules are not enforced on cgroup v2 yet (needs eBPF)`);
+        continue;
+      }
+      if (v2 && v2.hierarchy.controllers.includes(c.v2!)) {
+        this.enableV2Controller(v2, c.v2!);
+        c.applyV2(this.dir(v2), resources);
+        continue;
+      }
+      throw new CgroupError(`the ${c.v1} cgroup controller is not available on this host`);
+    }
+  }
+
+  /** v2 delegates a controller to a child only if every ancestor lists it in cgroup.subtree_control. */
+  private enableV2Controller(p: CgroupPlacement, name: string): void {
+    const root = p.hierarchy.mountpoint;
+    const parts = path.relative(root, p.dir).split('/').filter(Boolean);
+    let dir = root;
+    for (const part of parts) {
+      const d = this.dirAt(dir);
+      const enabled = d.has('cgroup.subtree_control') ? d.read('cgroup.subtree_control').split(/\s+/) : [];
+      if (!enabled.includes(name)) d.write('cgroup.subtree_control', `+${name}`);
+      dir = path.join(dir, part);
+    }
+  }
+
+  private dirAt(dir: string): CgroupDir {
+    return new FsCgroupDir(dir, this.log);
+  }
+
+  private dir(p: CgroupPlacement): CgroupDir {
+    return this.dirAt(p.dir);
+  }
+
+  private placementFor(v1Controller: string): CgroupPlacement | undefined {
+    return this.placements.find((p) => p.hierarchy.version === 1 && p.hierarchy.controllers.includes(v1Controller))
+      ?? this.placements.find((p) => p.hierarchy.version === 2);
+  }
+
+  /** Whether the kernel's OOM killer killed a task of this cgroup; undefined without a memory controller. */
+  oomKilled(): boolean | undefined {
+    const p = this.placementFor('memory');
+    if (!p) return undefined;
+    const d = this.dir(p);
+    const counters = readKeyValues(d, p.hierarchy.version === 1 ? 'memory.oom_control' : 'memory.events');
+    return (counters.get('oom_kill') ?? 0) > 0;
+  }
+
+  /** The memory limit in bytes, or undefined when unlimited. */
+  memoryLimit(): number | undefined {
+    const p = this.placementFor('memory');
+    if (!p) return undefined;
+    const d = this.dir(p);
+    const file = p.hierarchy.version === 1 ? 'memory.limit_in_bytes' : 'memory.max';
+    if (!d.has(file)) return undefined;
+    const v = d.read(file);
+    return v === 'max' || Number(v) >= 2 ** 62 ? undefined : Number(v);
+  }
+
+  setFrozen(frozen: boolean): void {
+    const p = this.placementFor('freezer');
+    if (!p) throw new CgroupError('no freezer: neither a v1 freezer hierarchy nor cgroup v2');
+    freeze(this.dir(p), p.hierarchy.version, frozen);
+  }
+
+  frozen(): boolean {
+    const p = this.placementFor('freezer');
+    return p ? isFrozen(this.dir(p), p.hierarchy.version) : false;
+  }
+
   /** Moves pid into the container's cgroup in every hierarchy. */
   join(pid: number): void {
-    for (const p of this.placements) writeCgroupFile(path.join(p.dir, 'cgroup.procs'), String(pid), this.log);
+    for (const p of this.placements) this.dir(p).write('cgroup.procs', String(pid));
   }
 
   /** Removes the directories create() made, innermost first; waits briefly for dying tasks to leave. */
@@ -102,20 +186,8 @@ export class CgroupManager {
 }
 
 /** A v1 cpuset cgroup starts with empty cpus and mems, and no task can join it (ENOSPC): copy the parent's. */
-function inheritCpuset(parent: string, dir: string, log: Logger): void {
-  for (const file of ['cpuset.cpus', 'cpuset.mems']) {
-    const value = fs.readFileSync(path.join(parent, file), 'utf8').trim();
-    writeCgroupFile(path.join(dir, file), value, log);
-  }
-}
-
-export function writeCgroupFile(file: string, value: string, log: Logger): void {
-  try {
-    fs.writeFileSync(file, value);
-  } catch (err) {
-    throw new CgroupError(`failed to write ${value} to ${file}: ${(err as Error).message}`, err);
-  }
-  log.step('cgroups', 'cgroup-write', { path: file, value });
+function inheritCpuset(parent: CgroupDir, dir: CgroupDir): void {
+  for (const file of ['cpuset.cpus', 'cpuset.mems']) dir.write(file, parent.read(file));
 }
 
 async function removeDirsPatiently(dirs: string[]): Promise<string[]> {

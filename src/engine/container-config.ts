@@ -2,6 +2,7 @@
 // merged from the image's config and the run flags. Pure.
 import { InvalidArgumentError } from '../errors/errors';
 import type { ImageConfig } from '../image/store';
+import type { ResolvedResources, ResourceFlags } from './resources';
 
 export interface RunOptions {
   /** undefined: the built-in default image (the command is an absolute path). */
@@ -21,6 +22,7 @@ export interface RunOptions {
   /** undefined: the image's; "": reset to none. */
   entrypoint?: string;
   network: string;
+  resources: ResourceFlags;
 }
 
 export interface ContainerConfig {
@@ -46,6 +48,19 @@ export interface HostConfig {
   AutoRemove: boolean;
   NetworkMode: string;
   CgroupParent: string;
+  Memory: number;
+  MemorySwap: number;
+  MemoryReservation: number;
+  NanoCpus: number;
+  CpuShares: number;
+  CpuPeriod: number;
+  CpuQuota: number;
+  CpusetCpus: string;
+  CpusetMems: string;
+  PidsLimit: number | null;
+  BlkioWeight: number;
+  OomKillDisable: boolean;
+  Ulimits: { Name: string; Soft: number; Hard: number }[];
 }
 
 export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -128,6 +143,7 @@ export function buildContainerConfig(
   image: { ref: string; config: ImageConfig },
   hostname: string,
   userEnv: string[],
+  limits: ResolvedResources = { resources: {}, rlimits: [], cgroupParent: '/mydocker', warnings: [] },
 ): { config: ContainerConfig; hostConfig: HostConfig; argv: string[] } {
   const command = resolveCommand(opts, image.config);
   const base = [DEFAULT_PATH, `HOSTNAME=${hostname}`, ...(opts.tty ? ['TERM=xterm'] : [])];
@@ -153,6 +169,30 @@ export function buildContainerConfig(
       Labels: { ...(image.config.Labels ?? {}) },
       ...(image.config.StopSignal ? { StopSignal: image.config.StopSignal } : {}),
     },
-    hostConfig: { AutoRemove: opts.rm, NetworkMode: opts.network, CgroupParent: '' },
+    hostConfig: hostConfigFor(opts, limits),
+  };
+}
+
+/** docker's HostConfig fields, as `inspect` will show them. */
+function hostConfigFor(opts: RunOptions, limits: ResolvedResources): HostConfig {
+  const r = limits.resources;
+  const nanoCpus = opts.resources.cpus !== undefined ? Math.round(Number(opts.resources.cpus) * 1e9) : 0;
+  return {
+    AutoRemove: opts.rm,
+    NetworkMode: opts.network,
+    CgroupParent: opts.resources.cgroupParent !== undefined ? limits.cgroupParent : '',
+    Memory: r.memory?.limit ?? 0,
+    MemorySwap: opts.resources.memorySwap !== undefined ? r.memory?.swap ?? 0 : 0,
+    MemoryReservation: r.memory?.reservation ?? 0,
+    NanoCpus: nanoCpus,
+    CpuShares: r.cpu?.shares ?? 0,
+    CpuPeriod: nanoCpus ? 0 : r.cpu?.period ?? 0,
+    CpuQuota: nanoCpus ? 0 : r.cpu?.quota ?? 0,
+    CpusetCpus: r.cpu?.cpus ?? '',
+    CpusetMems: r.cpu?.mems ?? '',
+    PidsLimit: r.pids ? r.pids.limit : null,
+    BlkioWeight: r.blockIO?.weight ?? 0,
+    OomKillDisable: r.memory?.disableOOMKiller ?? false,
+    Ulimits: limits.rlimits.map((u) => ({ Name: u.type.slice(7).toLowerCase(), Soft: u.soft, Hard: u.hard })),
   };
 }

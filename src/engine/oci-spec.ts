@@ -2,6 +2,7 @@
 // device rules). Pure: the engine gives every path and resolved fact.
 import { OCI_VERSION, type DeviceRule, type Mount, type Spec } from '../runtime/spec';
 import type { ContainerConfig, HostConfig } from './container-config';
+import type { ResolvedResources } from './resources';
 import type { ResolvedUser } from './user';
 
 export const DEFAULT_CAPABILITIES = [
@@ -36,6 +37,7 @@ export interface SpecInput {
   /** Host files bind-mounted at /etc/hostname, /etc/hosts, /etc/resolv.conf. */
   etcFiles: { hostname: string; hosts: string; resolvConf: string };
   cgroupsPath: string;
+  limits?: ResolvedResources;
 }
 
 export function defaultMounts(): Mount[] {
@@ -74,6 +76,7 @@ export function buildSpec(input: SpecInput): Spec {
         permitted: isRoot ? DEFAULT_CAPABILITIES : [],
       },
       noNewPrivileges: false,
+      ...(input.limits?.rlimits.length ? { rlimits: input.limits.rlimits } : {}),
     },
     root: { path: input.rootfs, readonly: false },
     hostname: config.Hostname,
@@ -86,7 +89,7 @@ export function buildSpec(input: SpecInput): Spec {
     linux: {
       namespaces,
       cgroupsPath: input.cgroupsPath,
-      resources: { devices: DEFAULT_DEVICE_RULES },
+      resources: { ...(input.limits?.resources ?? {}), devices: DEFAULT_DEVICE_RULES },
       maskedPaths: DEFAULT_MASKED_PATHS,
       readonlyPaths: DEFAULT_READONLY_PATHS,
     },

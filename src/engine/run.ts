@@ -17,6 +17,8 @@ import { ContainerStore, newContainerId, randomName, type ContainerRecord } from
 import { writeEtcFiles } from './etc-files';
 import { buildSpec } from './oci-spec';
 import { resolveUserInRootfs } from './user';
+import { readHostLimits } from './host-limits';
+import { resolveResources, type ResolvedResources } from './resources';
 
 export const DEFAULT_IMAGE = 'busybox';
 export const DEFAULT_CGROUP_PARENT = 'mydocker';
@@ -25,10 +27,15 @@ export interface EngineDeps {
   layout: Layout;
   log: Logger;
   images: ImageStore;
+  /** docker prints "WARNING: …" lines for flags it accepts with a caveat. */
+  warn?: (message: string) => void;
 }
 
 export interface RunResult {
   exitCode: number;
+  oomKilled: boolean;
+  /** Memory limit in bytes when one was set (for the OOM message). */
+  memoryLimit?: number;
   /** Set when the container's command could not be executed (exit 126/127). */
   error?: MydockerError;
   id: string;
@@ -59,18 +66,18 @@ interface Prepared {
 }
 
 /** Creates everything a container needs on disk; on failure nothing of it stays. */
-async function prepare(opts: RunOptions, deps: EngineDeps, undo: UndoStack): Promise<Prepared> {
+async function prepare(opts: RunOptions, limits: ResolvedResources, deps: EngineDeps, undo: UndoStack): Promise<Prepared> {
   const { layout, log, images } = deps;
   const userEnv = readUserEnv(opts);
   const image = await images.resolve(opts.image ?? DEFAULT_IMAGE);
   const id = newContainerId();
   const hostname = opts.hostname ?? id.slice(0, 12);
   const imageRef = opts.image ?? DEFAULT_IMAGE;
-  const { config, hostConfig, argv } = buildContainerConfig(opts, { ref: imageRef, config: image.config }, hostname, userEnv);
+  const { config, hostConfig, argv } = buildContainerConfig(opts, { ref: imageRef, config: image.config }, hostname, userEnv, limits);
   const store = new ContainerStore(layout);
   const record: ContainerRecord = {
     schemaVersion: 1, id, name: opts.name ?? randomName(), created: new Date().toISOString(),
-    path: argv[0], args: argv.slice(1), image: imageRef, imageId: image.id, config, hostConfig: { ...hostConfig, CgroupParent: `/${DEFAULT_CGROUP_PARENT}` },
+    path: argv[0], args: argv.slice(1), image: imageRef, imageId: image.id, config, hostConfig,
     lowerDirs: image.layerDirs,
   };
 
@@ -99,7 +106,7 @@ async function prepare(opts: RunOptions, deps: EngineDeps, undo: UndoStack): Pro
   if (config.WorkingDir) mkdirInRoot(rootfs, config.WorkingDir);
   const etcFiles = writeEtcFiles(dir, hostname);
   log.step('engine', 'etc-files', { dir });
-  const spec = buildSpec({ config, hostConfig, argv, user, rootfs, etcFiles, cgroupsPath: `/${DEFAULT_CGROUP_PARENT}/${id}` });
+  const spec = buildSpec({ config, hostConfig, argv, user, rootfs, etcFiles, cgroupsPath: `${limits.cgroupParent}/${id}`, limits });
   writeJsonAtomic(path.join(dir, 'config.json'), spec, { durable: false }); // regenerated on every start
   log.step('engine', 'bundle-write', { path: path.join(dir, 'config.json'), rootfs });
   return { record, dir, rootfs };
@@ -108,11 +115,13 @@ async function prepare(opts: RunOptions, deps: EngineDeps, undo: UndoStack): Pro
 export async function runContainer(opts: RunOptions, deps: EngineDeps): Promise<RunResult> {
   validateRunOptions(opts);
   if (opts.detach) throw new InvalidArgumentError('detached containers (-d) are not supported yet');
+  const limits = resolveResources(opts.resources, readHostLimits());
+  for (const w of limits.warnings) deps.warn?.(w);
   const { layout, log } = deps;
   const undo = new UndoStack();
   let prepared: Prepared;
   try {
-    prepared = await prepare(opts, deps, undo);
+    prepared = await prepare(opts, limits, deps, undo);
   } catch (err) {
     await undo.unwind(err);
     throw err;
@@ -124,7 +133,7 @@ export async function runContainer(opts: RunOptions, deps: EngineDeps): Promise<
   try {
     const result = await runBundle({
       id: record.id, bundleDir: dir, stateDir: layout.runtimeStateDir(record.id), log, stdio,
-      stdinRelay: opts.interactive && opts.tty, forwardSignals: true, pruneCgroupParent: true,
+      stdinRelay: opts.interactive && opts.tty, forwardSignals: true, pruneCgroupParent: limits.cgroupParent === `/${DEFAULT_CGROUP_PARENT}`,
     });
     const exitCode = result.status.signal !== undefined ? 128 + result.status.signal : result.status.code;
     unmountOverlay(rootfs, log);
@@ -132,10 +141,15 @@ export async function runContainer(opts: RunOptions, deps: EngineDeps): Promise<
       store.remove(record);
       log.step('engine', 'container-remove', { id: record.id });
     } else {
-      store.saveExit(record.id, { exitCode, startedAt, finishedAt: new Date().toISOString(), error: result.error?.message });
+      store.saveExit(record.id, {
+        exitCode, startedAt, finishedAt: new Date().toISOString(), oomKilled: result.oomKilled, error: result.error?.message,
+      });
     }
     undo.commit();
-    return { exitCode, id: record.id, ...(result.error && exitCode !== 0 ? { error: result.error } : {}) };
+    return {
+      exitCode, id: record.id, oomKilled: result.oomKilled, memoryLimit: result.memoryLimit,
+      ...(result.error && exitCode !== 0 ? { error: result.error } : {}),
+    };
   } catch (err) {
     // The container could not start: nothing of it may stay behind (docker keeps a "Created"
     // record here; we keep the store clean so a retry with the same --name works).

@@ -24,6 +24,20 @@ export const command: CommandDefinition<RunOptions> = {
     { name: 'entrypoint', type: 'string', description: 'Overwrite the default ENTRYPOINT of the image' },
     { name: 'network', type: 'string', description: 'Connect a container to a network (none, host)' },
     { name: 'net', type: 'string', description: 'Alias of --network', hidden: true },
+    { name: 'memory', short: 'm', type: 'string', value: 'bytes', description: 'Memory limit (b, k, m, g)' },
+    { name: 'memory-swap', type: 'string', value: 'bytes', description: "Swap limit equal to memory plus swap: '-1' to enable unlimited swap" },
+    { name: 'memory-reservation', type: 'string', value: 'bytes', description: 'Memory soft limit' },
+    { name: 'oom-kill-disable', type: 'bool', description: 'Disable OOM Killer' },
+    { name: 'cpus', type: 'string', value: 'decimal', description: 'Number of CPUs' },
+    { name: 'cpu-shares', short: 'c', type: 'string', value: 'int', description: 'CPU shares (relative weight)' },
+    { name: 'cpu-period', type: 'string', value: 'int', description: 'Limit CPU CFS (Completely Fair Scheduler) period' },
+    { name: 'cpu-quota', type: 'string', value: 'int', description: 'Limit CPU CFS (Completely Fair Scheduler) quota' },
+    { name: 'cpuset-cpus', type: 'string', description: 'CPUs in which to allow execution (0-3, 0,1)' },
+    { name: 'cpuset-mems', type: 'string', description: 'MEMs in which to allow execution (0-3, 0,1)' },
+    { name: 'pids-limit', type: 'string', value: 'int', description: 'Tune container pids limit (set -1 for unlimited)' },
+    { name: 'blkio-weight', type: 'string', value: 'uint16', description: 'Block IO (relative weight), between 10 and 1000, or 0 to disable' },
+    { name: 'cgroup-parent', type: 'string', description: 'Optional parent cgroup for the container' },
+    { name: 'ulimit', type: 'list', value: 'ulimit', description: 'Ulimit options (e.g. nofile=1024:2048)' },
   ],
   toOptions(args: ParsedArgs): RunOptions {
     const [first, ...rest] = args.positionals;
@@ -47,6 +61,22 @@ export const command: CommandDefinition<RunOptions> = {
       hostname: str(args, 'hostname'),
       entrypoint: str(args, 'entrypoint'),
       network: str(args, 'network') ?? str(args, 'net') ?? 'none',
+      resources: {
+        memory: str(args, 'memory'),
+        memorySwap: str(args, 'memory-swap'),
+        memoryReservation: str(args, 'memory-reservation'),
+        oomKillDisable: flag(args, 'oom-kill-disable'),
+        cpus: str(args, 'cpus'),
+        cpuShares: str(args, 'cpu-shares'),
+        cpuPeriod: str(args, 'cpu-period'),
+        cpuQuota: str(args, 'cpu-quota'),
+        cpusetCpus: str(args, 'cpuset-cpus'),
+        cpusetMems: str(args, 'cpuset-mems'),
+        pidsLimit: str(args, 'pids-limit'),
+        blkioWeight: str(args, 'blkio-weight'),
+        cgroupParent: str(args, 'cgroup-parent'),
+        ulimits: list(args, 'ulimit'),
+      },
     };
   },
   async run(opts, ctx) {
@@ -54,8 +84,18 @@ export const command: CommandDefinition<RunOptions> = {
       throw new InvalidArgumentError('the input device is not a TTY', { hint: 'drop -t, or run from a terminal' });
     }
     const images = new ImageStore(ctx.layout, ctx.log);
-    const result = await runContainer(opts, { layout: ctx.layout, log: ctx.log, images });
+    const warn = (m: string) => ctx.io.stderr.write(`WARNING: ${m}\n`);
+    const result = await runContainer(opts, { layout: ctx.layout, log: ctx.log, images, warn });
     if (result.error) ctx.io.stderr.write(`mydocker: ${result.error.message}\n`);
+    if (result.oomKilled) {
+      const limit = result.memoryLimit ? ` (limit ${formatMiB(result.memoryLimit)})` : '';
+      ctx.io.stderr.write(`mydocker: container ${result.id.slice(0, 12)} was killed: out of memory${limit}\n`);
+    }
     return result.exitCode;
   },
 };
+
+function formatMiB(bytes: number): string {
+  const mib = bytes / (1024 * 1024);
+  return Number.isInteger(mib) ? `${mib} MiB` : `${bytes} bytes`;
+}

@@ -48,7 +48,13 @@ export function readSpec(bundleDir: string): Spec {
   }
 }
 
-export async function runBundle(opts: RunBundleOptions, spec: Spec = readSpec(opts.bundleDir)): Promise<InitResult> {
+export interface RunBundleResult extends InitResult {
+  /** The kernel's OOM killer killed a process of the container (read before its cgroup goes). */
+  oomKilled: boolean;
+  memoryLimit?: number;
+}
+
+export async function runBundle(opts: RunBundleOptions, spec: Spec = readSpec(opts.bundleDir)): Promise<RunBundleResult> {
   const { log } = opts;
   const plan = specToPlan(spec, { bundleDir: opts.bundleDir, detach: false, stdinRelay: opts.stdinRelay, log: log.stepsEnabled }, readHostFacts());
   const planBytes = encodePlan(plan);
@@ -65,6 +71,7 @@ export async function runBundle(opts: RunBundleOptions, spec: Spec = readSpec(op
       await cgroups.destroy(createdCgroups);
       if (opts.pruneCgroupParent) await cgroups.pruneParent();
     });
+    cgroups.apply(spec.linux?.resources);
 
     const init = spawnInit(planBytes, { stdio: opts.stdio, log });
     log.step('runtime', 'spawn', { path: 'mydocker-nsexec', pid: init.stage0Pid });
@@ -109,7 +116,8 @@ export async function runBundle(opts: RunBundleOptions, spec: Spec = readSpec(op
     });
     undo.push('remove runtime state', () => fs.rmSync(opts.stateDir, { recursive: true, force: true }));
     opts.onStarted?.(pid);
-    const result = await init.waitExit();
+    const exit = await init.waitExit();
+    const result: RunBundleResult = { ...exit, oomKilled: cgroups.oomKilled() ?? false, memoryLimit: cgroups.memoryLimit() };
     undo.commit();
     fs.rmSync(opts.stateDir, { recursive: true, force: true });
     try {
