@@ -118,7 +118,7 @@ static void __attribute__((noreturn)) child_main(struct plan *p, int pty_sock) {
   }
   if (p->rootfs && setup_rootfs(p, &fifo_fd) < 0) _exit(1);
   if (setup_process(p, pty_sock) < 0) _exit(1);
-  msg_send("ready", "");
+  msg_send("ready", NULL);
   if (fifo_fd >= 0) {
     char path[64];
     snprintf(path, sizeof path, "/proc/self/fd/%d", fifo_fd);

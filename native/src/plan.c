@@ -192,6 +192,13 @@ static int parse_record(const struct rec *r, struct plan *p) {
   case T_LOG: return get_flag(r, &p->log);
   case T_STDIN_RELAY: return get_flag(r, &p->stdin_relay);
   case T_KEEP_FD: { uint64_t *f = APPEND(p->keep_fds, p->n_keep_fds); return f ? get_u64(r, f) : -1; }
+  case T_CONSOLE_SIZE: {
+    uint64_t size[2] = { 0, 0 };
+    if (parse_u64_triple(r, size, 2) < 0 || size[0] > 65535 || size[1] > 65535) return -1;
+    p->console_rows = size[0];
+    p->console_cols = size[1];
+    return 0;
+  }
   case T_SECCOMP:
     if (r->len == 0 || r->len % 8 || r->len > 65535 * 8 || p->seccomp) return -1;
     if (!(p->seccomp = amalloc(r->len))) return -1;

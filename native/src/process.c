@@ -70,6 +70,10 @@ static int setup_terminal(const struct plan *p, int pty_sock) {
   int slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY);
   if (slave < 0) return fail("terminal", errno, "open pty slave");
   if (p->uid && fchown(slave, (uid_t)p->uid, (gid_t)-1) < 0) return fail("terminal", errno, "chown pty");
+  if (p->console_rows) {
+    struct winsize ws = { .ws_row = (unsigned short)p->console_rows, .ws_col = (unsigned short)p->console_cols };
+    ioctl(slave, TIOCSWINSZ, &ws);
+  }
   if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0) return fail("terminal", errno, "make pty the controlling terminal");
   for (int fd = 0; fd < 3; fd++)
     if (dup2(slave, fd) < 0) return fail("terminal", errno, "dup pty");

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
+#include <termios.h>
 
 static napi_value throw_errno(napi_env env, const char *syscall, const char *path) {
   int e = errno;
@@ -137,6 +138,31 @@ static napi_value js_llistxattr(napi_env env, napi_callback_info info) {
   return arr;
 }
 
+/* makeRaw(fd): puts a terminal in raw mode as docker's CLI does (output post-processing off too,
+ * unlike libuv's raw mode) and returns the previous settings for restoreTermios(fd, saved). */
+static napi_value js_make_raw(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  int fd = (int)num_arg(env, argv[0]);
+  struct termios saved, raw;
+  if (tcgetattr(fd, &saved) < 0) return throw_errno(env, "tcgetattr", NULL);
+  raw = saved;
+  cfmakeraw(&raw);
+  if (tcsetattr(fd, TCSANOW, &raw) < 0) return throw_errno(env, "tcsetattr", NULL);
+  napi_value buf;
+  napi_create_buffer_copy(env, sizeof saved, &saved, NULL, &buf);
+  return buf;
+}
+
+static napi_value js_restore_termios(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  void *data;
+  size_t len;
+  napi_get_buffer_info(env, argv[1], &data, &len);
+  if (len == sizeof(struct termios) && tcsetattr((int)num_arg(env, argv[0]), TCSANOW, (struct termios *)data) < 0)
+    return throw_errno(env, "tcsetattr", NULL);
+  return NULL;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     { "mount", NULL, js_mount, NULL, NULL, NULL, napi_default, NULL },
@@ -146,6 +172,8 @@ static napi_value init(napi_env env, napi_value exports) {
     { "lsetxattr", NULL, js_lsetxattr, NULL, NULL, NULL, napi_default, NULL },
     { "lgetxattr", NULL, js_lgetxattr, NULL, NULL, NULL, napi_default, NULL },
     { "llistxattr", NULL, js_llistxattr, NULL, NULL, NULL, napi_default, NULL },
+    { "makeRaw", NULL, js_make_raw, NULL, NULL, NULL, napi_default, NULL },
+    { "restoreTermios", NULL, js_restore_termios, NULL, NULL, NULL, napi_default, NULL },
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -19,6 +19,17 @@ export const COMMANDS: Record<string, Loader> = {
   import: () => import('./commands/import'),
   images: () => import('./commands/images'),
   version: () => import('./commands/version'),
+  internal: () => import('./commands/internal'),
+  pull: () => import('./commands/pull'),
+  push: () => import('./commands/push'),
+  login: () => import('./commands/login'),
+  logout: () => import('./commands/logout'),
+  save: () => import('./commands/save'),
+  load: () => import('./commands/load'),
+  tag: () => import('./commands/tag'),
+  rmi: () => import('./commands/rmi'),
+  history: () => import('./commands/history'),
+  image: () => import('./commands/image'),
 };
 
 const GLOBAL_OPTIONS: OptionSpec[] = [

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { buildContainerConfig, mergeEnv, parseEnvFile, resolveCommand, resolveEnvEntry, validateRunOptions, type RunOptions } from './container-config';
 
 const base: RunOptions = {
-  image: 'busybox', command: [], interactive: false, tty: false, rm: false, detach: false, env: [], envFiles: [], network: 'none', resources: { ulimits: [] },
+  image: 'busybox', command: [], interactive: false, tty: false, rm: false, detach: false, env: [], envFiles: [], network: 'none', resources: { ulimits: [] }, logOpts: [], labels: [],
 };
 
 test('command: image Entrypoint + Cmd, run args replace Cmd, --entrypoint clears Cmd', () => {

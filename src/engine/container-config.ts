@@ -23,6 +23,73 @@ export interface RunOptions {
   entrypoint?: string;
   network: string;
   resources: ResourceFlags;
+  /** --restart: no, always, unless-stopped, on-failure[:N] */
+  restart?: string;
+  /** --log-opt max-size=…, max-file=… */
+  logOpts: string[];
+  /** --label KEY=VALUE */
+  labels: string[];
+  /** process.consoleSize for -t: the caller's terminal size, so the first prompt fits. */
+  consoleSize?: { rows: number; cols: number };
+}
+
+export interface RestartPolicy {
+  Name: 'no' | 'always' | 'unless-stopped' | 'on-failure';
+  MaximumRetryCount: number;
+}
+
+export interface LogConfig {
+  Type: 'json-file';
+  Config: Record<string, string>;
+}
+
+export function parseRestartPolicy(text: string | undefined): RestartPolicy {
+  if (text === undefined || text === '' || text === 'no') return { Name: 'no', MaximumRetryCount: 0 };
+  const m = /^(always|unless-stopped|on-failure)(?::(\d+))?$/.exec(text);
+  if (!m || (m[2] !== undefined && m[1] !== 'on-failure')) {
+    throw new InvalidArgumentError(`invalid restart policy "${text}": use no, always, unless-stopped or on-failure[:max-retries]`);
+  }
+  return { Name: m[1] as RestartPolicy['Name'], MaximumRetryCount: m[2] ? Number(m[2]) : 0 };
+}
+
+/** docker's json-file options, sizes in decimal units as docker reads them (10m = 10,000,000 bytes). */
+export function parseLogOpts(opts: string[]): LogConfig {
+  const config: Record<string, string> = {};
+  for (const o of opts) {
+    const eq = o.indexOf('=');
+    const key = o.slice(0, eq);
+    const value = o.slice(eq + 1);
+    if (eq < 1) throw new InvalidArgumentError(`invalid log opt "${o}": expected key=value`);
+    if (key === 'max-size') {
+      if (logSizeBytes(value) === undefined) throw new InvalidArgumentError(`invalid log opt max-size "${value}": expected a size like 10m`);
+    } else if (key === 'max-file') {
+      if (!/^[1-9]\d*$/.test(value)) throw new InvalidArgumentError(`invalid log opt max-file "${value}": expected a positive integer`);
+    } else {
+      throw new InvalidArgumentError(`unknown log opt '${key}' for json-file log driver`);
+    }
+    config[key] = value;
+  }
+  if (config['max-file'] && Number(config['max-file']) > 1 && !config['max-size']) {
+    throw new InvalidArgumentError('max-file cannot be set without max-size');
+  }
+  return { Type: 'json-file', Config: config };
+}
+
+export function logSizeBytes(value: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)b?$/i.exec(value);
+  if (!m) return undefined;
+  return Math.floor(Number(m[1]) * ({ '': 1, k: 1e3, m: 1e6, g: 1e9, t: 1e12 }[m[2].toLowerCase()] ?? 1));
+}
+
+export function parseLabels(labels: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const l of labels) {
+    const eq = l.indexOf('=');
+    const key = eq < 0 ? l : l.slice(0, eq);
+    if (!key) throw new InvalidArgumentError(`invalid label "${l}": the key is empty`);
+    out[key] = eq < 0 ? '' : l.slice(eq + 1);
+  }
+  return out;
 }
 
 export interface ContainerConfig {
@@ -46,6 +113,8 @@ export interface ContainerConfig {
 
 export interface HostConfig {
   AutoRemove: boolean;
+  RestartPolicy: RestartPolicy;
+  LogConfig: LogConfig;
   NetworkMode: string;
   CgroupParent: string;
   Memory: number;
@@ -83,6 +152,10 @@ export function validateRunOptions(opts: RunOptions): void {
   if (opts.hostname !== undefined && (opts.hostname.length > 64 || !HOSTNAME_PATTERN.test(opts.hostname))) {
     throw new InvalidArgumentError(`invalid hostname format: ${opts.hostname}`);
   }
+  const restart = parseRestartPolicy(opts.restart);
+  if (restart.Name !== 'no' && opts.rm) throw new InvalidArgumentError('conflicting options: --restart and --rm');
+  parseLogOpts(opts.logOpts);
+  parseLabels(opts.labels);
   if (!SUPPORTED_NETWORKS.has(opts.network)) {
     throw new InvalidArgumentError(`network ${opts.network} not found`, { hint: 'only "none" and "host" exist until networking lands' });
   }
@@ -166,7 +239,7 @@ export function buildContainerConfig(
       Entrypoint: command.entrypoint,
       Image: image.ref,
       WorkingDir: opts.workdir ?? imageWorkdir ?? '',
-      Labels: { ...(image.config.Labels ?? {}) },
+      Labels: { ...(image.config.Labels ?? {}), ...parseLabels(opts.labels) },
       ...(image.config.StopSignal ? { StopSignal: image.config.StopSignal } : {}),
     },
     hostConfig: hostConfigFor(opts, limits),
@@ -179,6 +252,8 @@ function hostConfigFor(opts: RunOptions, limits: ResolvedResources): HostConfig 
   const nanoCpus = opts.resources.cpus !== undefined ? Math.round(Number(opts.resources.cpus) * 1e9) : 0;
   return {
     AutoRemove: opts.rm,
+    RestartPolicy: parseRestartPolicy(opts.restart),
+    LogConfig: parseLogOpts(opts.logOpts),
     NetworkMode: opts.network,
     CgroupParent: opts.resources.cgroupParent !== undefined ? limits.cgroupParent : '',
     Memory: r.memory?.limit ?? 0,

@@ -9,6 +9,7 @@ import { isMountpoint } from '../storage/overlay';
 import { readJsonIfExists, writeJsonAtomic } from '../store/atomic';
 import type { Layout } from '../store/layout';
 import type { ContainerConfig, HostConfig } from './container-config';
+import type { ResolvedResources } from './resources';
 
 export interface ContainerRecord {
   schemaVersion: 1;
@@ -23,6 +24,8 @@ export interface ContainerRecord {
   hostConfig: HostConfig;
   /** Unpacked image layers, bottom first: the overlay's lower dirs. */
   lowerDirs: string[];
+  /** Resource limits as resolved at create time (cgroup resources, rlimits, cgroup parent). */
+  limits: ResolvedResources;
 }
 
 export interface ExitRecord {

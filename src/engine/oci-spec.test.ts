@@ -5,7 +5,7 @@ import { buildContainerConfig } from './container-config';
 
 function spec(user = { uid: 0, gid: 0, additionalGids: [] as number[], home: '/root' }, network = 'none') {
   const { config, hostConfig, argv } = buildContainerConfig(
-    { image: 'busybox', command: ['sh'], interactive: true, tty: true, rm: true, detach: false, env: [], envFiles: [], network, resources: { ulimits: [] } },
+    { image: 'busybox', command: ['sh'], interactive: true, tty: true, rm: true, detach: false, env: [], envFiles: [], network, resources: { ulimits: [] }, logOpts: [], labels: [] },
     { ref: 'busybox', config: { Env: ['PATH=/bin'] } }, 'abc', []);
   return buildSpec({ config, hostConfig, argv, user, rootfs: '/c/rootfs', etcFiles: { hostname: '/c/hostname', hosts: '/c/hosts', resolvConf: '/c/resolv.conf' }, cgroupsPath: '/mydocker/x' });
 }

@@ -38,6 +38,7 @@ export interface SpecInput {
   etcFiles: { hostname: string; hosts: string; resolvConf: string };
   cgroupsPath: string;
   limits?: ResolvedResources;
+  consoleSize?: { rows: number; cols: number };
 }
 
 export function defaultMounts(): Mount[] {
@@ -65,6 +66,7 @@ export function buildSpec(input: SpecInput): Spec {
     ociVersion: OCI_VERSION,
     process: {
       terminal: config.Tty,
+      ...(config.Tty && input.consoleSize ? { consoleSize: { height: input.consoleSize.rows, width: input.consoleSize.cols } } : {}),
       user: { uid: user.uid, gid: user.gid, ...(user.additionalGids.length ? { additionalGids: user.additionalGids } : {}) },
       args: input.argv,
       env,

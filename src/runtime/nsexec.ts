@@ -38,6 +38,11 @@ export interface InitProcess {
   waitReady(): Promise<void>;
   /** Foreground mode: the container's exit status, once stage-0 reported it. */
   waitExit(): Promise<InitResult>;
+  /**
+   * Detach mode: resolves once nobody holds the channel any more, which happens exactly when the
+   * init's execve succeeded (the fd is close-on-exec); rejects with the init's error otherwise.
+   */
+  waitExec(): Promise<void>;
   /** Kills the init (after a host-side set-up failure) and drops the channel. */
   abort(): void;
   /** Stops listening (detach mode, after ready). */
@@ -46,10 +51,21 @@ export interface InitProcess {
 
 export type StdioSlot = 'inherit' | 'ignore' | 'pipe' | number;
 
+/** Spawns nsexec directly: we are its parent (foreground run, exec). */
 export function spawnInit(plan: Buffer, opts: { stdio: [StdioSlot, StdioSlot, StdioSlot]; log: Logger }): InitProcess {
   // detached: stage-0 gets its own session, so terminal signals reach only the CLI, which forwards them.
   const child = spawn(nsexecPath(), [], { stdio: [...opts.stdio, 'pipe'], detached: true });
-  const sock = child.stdio[3] as Socket;
+  const stage0Exit = new Promise<number>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1))));
+  return initChannel(child.stdio[3] as Socket, plan, opts.log, child.pid ?? -1, stage0Exit, () => child.unref());
+}
+
+/**
+ * Speaks the protocol over an existing channel: our own child's fd 3, or the one a monitor
+ * passed through to nsexec (then stage-0 is not our child and only the socket tells us it is done).
+ */
+export function initChannel(
+  sock: Socket, plan: Buffer, log: Logger, stage0Pid: number, stage0Exit: Promise<number> | undefined, onClose?: () => void,
+): InitProcess {
   sock.on('error', () => undefined); // EPIPE if stage-0 dies early: its exit tells the story
   sock.write(plan);
 
@@ -58,12 +74,12 @@ export function spawnInit(plan: Buffer, opts: { stdio: [StdioSlot, StdioSlot, St
   let exitMsg: ExitStatus | undefined;
   let firstError: NativeError | undefined;
   let sockClosed = false;
-  let stage0Code: number | null | undefined;
+  let stage0Code: number | undefined;
   const waiters: { done: () => boolean; resolve: () => void; reject: (e: unknown) => void }[] = [];
 
-  const over = () => sockClosed && stage0Code !== undefined;
+  const over = () => sockClosed && (stage0Exit === undefined || stage0Code !== undefined);
   const failure = () =>
-    firstError ?? new NativeError('init', 0, `the container init failed (stage-0 exit ${stage0Code ?? 'unknown'})`);
+    firstError ?? new NativeError('init', 0, `the container init failed${stage0Code !== undefined ? ` (stage-0 exit ${stage0Code})` : ''}`);
   const settle = () => {
     for (const w of [...waiters]) {
       if (w.done()) w.resolve();
@@ -88,14 +104,17 @@ export function spawnInit(plan: Buffer, opts: { stdio: [StdioSlot, StdioSlot, St
         break;
       case 'exit':
         exitMsg = m.signal !== undefined ? { signal: m.signal } : { code: m.code ?? 0 };
-        opts.log.step('runtime', 'exit', { code: m.code, signal: m.signal });
+        log.step('runtime', 'exit', { code: m.code, signal: m.signal });
         break;
-      case 'error':
-        firstError ??= new NativeError(m.stage ?? 'init', m.errno ?? 0, m.message ?? 'container init failed');
+      case 'error': {
+        // docker's codes when the command cannot run: 127 not found, 126 found but not executable
+        const exitCode = m.stage === 'exec' ? (m.errno === 2 || m.errno === 20 ? 127 : 126) : undefined;
+        firstError ??= new NativeError(m.stage ?? 'init', m.errno ?? 0, m.message ?? 'container init failed', { exitCode });
         break;
+      }
       case 'log': {
         const { type: _type, event, ...fields } = m;
-        opts.log.step('nsexec', String(event), fields);
+        log.step('nsexec', String(event), fields);
         break;
       }
     }
@@ -116,13 +135,13 @@ export function spawnInit(plan: Buffer, opts: { stdio: [StdioSlot, StdioSlot, St
     sockClosed = true;
     settle();
   });
-  child.on('exit', (code, signal) => {
-    stage0Code = code ?? (signal ? 128 : 1);
+  stage0Exit?.then((code) => {
+    stage0Code = code;
     settle();
   });
 
   return {
-    stage0Pid: child.pid ?? -1,
+    stage0Pid,
     async waitPid() {
       await waitFor(() => pid !== undefined);
       return pid!;
@@ -134,6 +153,9 @@ export function spawnInit(plan: Buffer, opts: { stdio: [StdioSlot, StdioSlot, St
     async waitExit() {
       await waitFor(() => over() && exitMsg !== undefined);
       return { status: exitMsg!, error: firstError };
+    },
+    async waitExec() {
+      await waitFor(() => sockClosed && !firstError);
     },
     abort() {
       if (pid !== undefined) {
@@ -147,7 +169,7 @@ export function spawnInit(plan: Buffer, opts: { stdio: [StdioSlot, StdioSlot, St
     },
     close() {
       sock.destroy();
-      child.unref();
+      onClose?.();
     },
   };
 }

@@ -251,6 +251,7 @@ export function specToPlan(spec: Spec, opts: ConvertOptions, host: HostFacts): I
     argv: proc.args,
     env: proc.env ?? [],
     terminal: proc.terminal === true,
+    consoleSize: proc.terminal && proc.consoleSize ? { rows: proc.consoleSize.height, cols: proc.consoleSize.width } : undefined,
     stdinRelay: opts.stdinRelay,
     consoleSocket: opts.consoleSocket,
     execFifo: opts.execFifo,

@@ -15,6 +15,13 @@ export interface RuntimeState {
   /** cgroup directories this runtime created, outermost first. */
   createdCgroups: string[];
   created: string;
+  /** Remove the cgroup's parent too when it is left empty (the engine's own parent). */
+  pruneCgroupParent?: boolean;
+  /** The kernel boot this state belongs to: state from an earlier boot is stale. */
+  bootId?: string;
+  /** The container's monitor (native/src/monitor.c), when it has one. */
+  monitorPid?: number;
+  monitorStartTime?: string;
   annotations?: Record<string, string>;
 }
 
@@ -44,6 +51,15 @@ export function pidStartTime(pid: number): string | undefined {
 }
 
 export function isAlive(state: Pick<RuntimeState, 'pid' | 'pidStartTime'>): boolean {
-  const t = pidStartTime(state.pid);
-  return t !== undefined && t === state.pidStartTime;
+  return processAlive(state.pid, state.pidStartTime);
+}
+
+/** A pid is the same process only if its start time matches: pids are recycled. */
+export function processAlive(pid: number | undefined, startTime: string | undefined): boolean {
+  if (!pid || !startTime) return false;
+  return pidStartTime(pid) === startTime;
+}
+
+export function removeState(dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -11,6 +11,9 @@ export interface SysAddon {
   lsetxattr(path: string, name: string, value: Buffer): void;
   lgetxattr(path: string, name: string): Buffer | null;
   llistxattr(path: string): string[];
+  /** Raw terminal mode (output processing off, like docker's CLI); returns the settings to restore. */
+  makeRaw(fd: number): Buffer;
+  restoreTermios(fd: number, saved: Buffer): void;
 }
 
 export const LOCK_SH = 1;

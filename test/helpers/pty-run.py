@@ -25,8 +25,8 @@ def main():
     cmd = args[2:]
     pid, fd = pty.fork()
     if pid == 0:
+        set_size(0, rows, cols)  # before exec: the program must see its size from the start
         os.execvp(cmd[0], cmd)
-    set_size(fd, rows, cols)
     out = b""
     deadline = time.time() + timeout
 

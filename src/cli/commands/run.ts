@@ -2,8 +2,9 @@ import { flag, list, str, type ParsedArgs } from '../argv';
 import type { CommandDefinition } from '../command';
 import { InvalidArgumentError } from '../../errors/errors';
 import type { RunOptions } from '../../engine/container-config';
-import { runContainer } from '../../engine/run';
-import { ImageStore } from '../../image/store';
+import { runContainer } from '../../engine/lifecycle/run';
+import { terminalAttach } from '../attach-terminal';
+import { engineDeps } from '../engine-deps';
 
 export const command: CommandDefinition<RunOptions> = {
   name: 'run',
@@ -38,6 +39,9 @@ export const command: CommandDefinition<RunOptions> = {
     { name: 'blkio-weight', type: 'string', value: 'uint16', description: 'Block IO (relative weight), between 10 and 1000, or 0 to disable' },
     { name: 'cgroup-parent', type: 'string', description: 'Optional parent cgroup for the container' },
     { name: 'ulimit', type: 'list', value: 'ulimit', description: 'Ulimit options (e.g. nofile=1024:2048)' },
+    { name: 'restart', type: 'string', description: 'Restart policy to apply when a container exits (no, always, unless-stopped, on-failure[:N])' },
+    { name: 'log-opt', type: 'list', description: 'Log driver options (max-size, max-file)' },
+    { name: 'label', short: 'l', type: 'list', description: 'Set meta data on a container' },
   ],
   toOptions(args: ParsedArgs): RunOptions {
     const [first, ...rest] = args.positionals;
@@ -77,21 +81,28 @@ export const command: CommandDefinition<RunOptions> = {
         cgroupParent: str(args, 'cgroup-parent'),
         ulimits: list(args, 'ulimit'),
       },
+      restart: str(args, 'restart'),
+      logOpts: list(args, 'log-opt'),
+      labels: list(args, 'label'),
     };
   },
   async run(opts, ctx) {
     if (opts.tty && opts.interactive && !process.stdin.isTTY) {
       throw new InvalidArgumentError('the input device is not a TTY', { hint: 'drop -t, or run from a terminal' });
     }
-    const images = new ImageStore(ctx.layout, ctx.log);
-    const warn = (m: string) => ctx.io.stderr.write(`WARNING: ${m}\n`);
-    const result = await runContainer(opts, { layout: ctx.layout, log: ctx.log, images, warn });
-    if (result.error) ctx.io.stderr.write(`mydocker: ${result.error.message}\n`);
-    if (result.oomKilled) {
+    if (opts.tty && process.stdout.isTTY) opts.consoleSize = { rows: process.stdout.rows, cols: process.stdout.columns };
+    const attach = opts.detach ? undefined : terminalAttach({ tty: opts.tty, stdin: opts.interactive, io: ctx.io, detachKeys: opts.tty && opts.interactive });
+    const result = await runContainer(opts, engineDeps(ctx), attach);
+    if (opts.detach) {
+      ctx.io.stdout.write(`${result.id}\n`);
+      return 0;
+    }
+    if (result.detached || !result.exit) return 0;
+    if (result.exit.oomKilled) {
       const limit = result.memoryLimit ? ` (limit ${formatMiB(result.memoryLimit)})` : '';
       ctx.io.stderr.write(`mydocker: container ${result.id.slice(0, 12)} was killed: out of memory${limit}\n`);
     }
-    return result.exitCode;
+    return result.exit.exitCode;
   },
 };
 

@@ -1,0 +1,383 @@
+/* mydocker-monitor: the per-container parent (conmon's role). TypeScript decides every path and
+ * option (src/monitor/spawn.ts); this process only executes:
+ *   - becomes a session leader and the child subreaper, so the container init is re-parented to it
+ *   - owns the container's stdio (pipes, or the pty master received on a console socket)
+ *   - writes docker json-file logs (with size rotation), serves an attach socket
+ *   - when the init exits: records exit code, signal and OOM in an exit file (atomic rename),
+ *     tells attached clients, and runs the exit command unless an attached client took cleanup over
+ * fd 3 is the runtime's sync socket, handed through untouched to nsexec; fd 4 tells the caller
+ * "ready" once the attach socket listens. Attach frames: 1 type byte, u32le length, payload
+ * (docs/monitor.md). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_CLIENTS 16
+#define MAX_ARGS 32
+
+static struct {
+  const char *log, *exit_file, *attach, *console;
+  const char *oom_files[4];
+  int n_oom;
+  char *exit_argv[MAX_ARGS];
+  int n_exit;
+  long max_size, max_files;
+  int tty, open_stdin;
+} opt = { .max_files = 1 };
+
+static int log_fd = -1;
+static long log_size;
+static int clients[MAX_CLIENTS], client_cleans[MAX_CLIENTS], n_clients;
+static int in_fd = -1;   /* container stdin: pipe write end or the pty master */
+static struct winsize want_size; /* last size a client asked for, applied when the master arrives */
+
+static void die(const char *what) {
+  fprintf(stderr, "mydocker-monitor: %s: %s\n", what, strerror(errno));
+  exit(1);
+}
+
+static int write_all(int fd, const void *buf, size_t n) {
+  const char *b = buf;
+  while (n) {
+    ssize_t w = write(fd, b, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return -1;
+    b += w;
+    n -= w;
+  }
+  return 0;
+}
+
+static int listen_unix(const char *path) {
+  struct sockaddr_un a = { .sun_family = AF_UNIX };
+  if (strlen(path) >= sizeof a.sun_path) { errno = ENAMETOOLONG; return -1; }
+  strcpy(a.sun_path, path);
+  unlink(path);
+  int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (s < 0 || bind(s, (struct sockaddr *)&a, sizeof a) < 0 || listen(s, 8) < 0) return -1;
+  chmod(path, 0600);
+  return s;
+}
+
+static int recv_fd(int sock) {
+  char byte;
+  struct iovec iov = { &byte, 1 };
+  union { struct cmsghdr h; char buf[CMSG_SPACE(sizeof(int))]; } u;
+  struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
+  if (recvmsg(sock, &m, MSG_CMSG_CLOEXEC) <= 0) return -1;
+  struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+  int fd = -1;
+  if (c && c->cmsg_type == SCM_RIGHTS) memcpy(&fd, CMSG_DATA(c), sizeof fd);
+  return fd;
+}
+
+/* ---- json-file log ---------------------------------------------------------------------- */
+
+static void open_log(void) {
+  log_fd = open(opt.log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+  struct stat st;
+  log_size = log_fd >= 0 && fstat(log_fd, &st) == 0 ? st.st_size : 0;
+}
+
+static void rotate(void) {
+  char from[4096], to[4096];
+  close(log_fd);
+  if (opt.max_files <= 1) {
+    if (truncate(opt.log, 0) < 0) { /* reopened below: the next write reports nothing either */ }
+  } else {
+    for (long i = opt.max_files - 1; i >= 1; i--) {
+      snprintf(to, sizeof to, "%s.%ld", opt.log, i);
+      if (i == 1) snprintf(from, sizeof from, "%s", opt.log);
+      else snprintf(from, sizeof from, "%s.%ld", opt.log, i - 1);
+      rename(from, to);
+    }
+  }
+  open_log();
+}
+
+static void log_line(const char *stream, const char *data, size_t n) {
+  char buf[65536 * 6 + 256];
+  struct timespec ts;
+  struct tm tm;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  gmtime_r(&ts.tv_sec, &tm);
+  size_t o = (size_t)snprintf(buf, sizeof buf, "{\"log\":\"");
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)data[i];
+    if (c == '"' || c == '\\') { buf[o++] = '\\'; buf[o++] = (char)c; }
+    else if (c == '\n') { buf[o++] = '\\'; buf[o++] = 'n'; }
+    else if (c == '\r') { buf[o++] = '\\'; buf[o++] = 'r'; }
+    else if (c == '\t') { buf[o++] = '\\'; buf[o++] = 't'; }
+    else if (c < 0x20) o += (size_t)sprintf(buf + o, "\\u%04x", c);
+    else buf[o++] = (char)c;
+  }
+  o += strftime(buf + o, 64, "\",\"stream\":\"", &tm);
+  o += (size_t)sprintf(buf + o, "%s\",\"time\":\"", stream);
+  o += strftime(buf + o, 64, "%Y-%m-%dT%H:%M:%S", &tm);
+  o += (size_t)sprintf(buf + o, ".%09ldZ\"}\n", ts.tv_nsec);
+  if (opt.max_size > 0 && log_size > 0 && log_size + (long)o > opt.max_size) rotate();
+  if (log_fd >= 0 && write_all(log_fd, buf, o) == 0) log_size += (long)o;
+}
+
+/* docker's json-file keeps one entry per line; a chunk without a newline is flushed as is. */
+static void log_chunk(const char *stream, const char *data, size_t n) {
+  while (n) {
+    const char *nl = memchr(data, '\n', n);
+    size_t len = nl ? (size_t)(nl - data) + 1 : n;
+    if (len > 65536) len = 65536;
+    log_line(stream, data, len);
+    data += len;
+    n -= len;
+  }
+}
+
+/* ---- attach clients ------------------------------------------------------------------------ */
+
+static void send_frame(int fd, char type, const void *data, uint32_t n) {
+  unsigned char h[5] = { (unsigned char)type, n & 0xff, n >> 8 & 0xff, n >> 16 & 0xff, n >> 24 & 0xff };
+  if (write_all(fd, h, 5) == 0) write_all(fd, data, n);
+}
+
+static void drop_client(int i) {
+  close(clients[i]);
+  clients[i] = clients[--n_clients];
+  client_cleans[i] = client_cleans[n_clients];
+}
+
+static void broadcast(char type, const char *data, size_t n) {
+  for (int i = 0; i < n_clients; i++) send_frame(clients[i], type, data, (uint32_t)n);
+}
+
+/* Reads one frame from client i; returns -1 when the client is gone. */
+static int client_frame(int i) {
+  unsigned char h[5];
+  char buf[65536];
+  if (recv(clients[i], h, 5, MSG_WAITALL) != 5) return -1;
+  uint32_t n = h[1] | h[2] << 8 | h[3] << 16 | (uint32_t)h[4] << 24;
+  if (n > sizeof buf || (n && recv(clients[i], buf, n, MSG_WAITALL) != (ssize_t)n)) return -1;
+  switch (h[0]) {
+  case 'H': /* hello: bit 1 = this client cleans up after the exit */
+    client_cleans[i] = n >= 1 && (buf[0] & 2);
+    break;
+  case 'I':
+    if (in_fd >= 0) write_all(in_fd, buf, n);
+    break;
+  case 'C':
+    if (in_fd >= 0 && !opt.tty) { close(in_fd); in_fd = -1; }
+    break;
+  case 'W':
+    if (opt.tty && n == 4) {
+      want_size.ws_row = (unsigned short)((buf[0] & 0xff) | (buf[1] & 0xff) << 8);
+      want_size.ws_col = (unsigned short)((buf[2] & 0xff) | (buf[3] & 0xff) << 8);
+      if (in_fd >= 0) ioctl(in_fd, TIOCSWINSZ, &want_size);
+    }
+    break;
+  default:
+    return -1;
+  }
+  return 0;
+}
+
+/* ---- exit ------------------------------------------------------------------------------------- */
+
+static int oom_killed(void) {
+  for (int i = 0; i < opt.n_oom; i++) {
+    FILE *f = fopen(opt.oom_files[i], "re");
+    char key[64];
+    long long v;
+    while (f && fscanf(f, "%63s %lld", key, &v) == 2)
+      if (strcmp(key, "oom_kill") == 0 && v > 0) { fclose(f); return 1; }
+    if (f) fclose(f);
+  }
+  return 0;
+}
+
+static void write_exit_file(const char *json) {
+  char tmp[4096];
+  snprintf(tmp, sizeof tmp, "%s.tmp", opt.exit_file);
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return;
+  write_all(fd, json, strlen(json));
+  fsync(fd);
+  close(fd);
+  rename(tmp, opt.exit_file);
+}
+
+static void run_exit_command(void) {
+  if (!opt.n_exit) return;
+  pid_t p = fork();
+  if (p == 0) {
+    int null = open("/dev/null", O_RDWR);
+    dup2(null, 0), dup2(null, 1), dup2(null, 2);
+    execv(opt.exit_argv[0], opt.exit_argv);
+    _exit(127);
+  }
+  while (p > 0 && waitpid(p, NULL, 0) < 0 && errno == EINTR) {}
+}
+
+static void usage(void) {
+  fputs("usage: mydocker-monitor -x EXITFILE -a ATTACHSOCK [-l LOG [-S MAXSIZE] [-N MAXFILES]] [-t -c CONSOLESOCK] [-i] "
+        "[-o OOMFILE]... [-e EXITCMD [-E ARG]...] -- NSEXEC\n", stderr);
+  exit(2);
+}
+
+int main(int argc, char **argv) {
+  int c;
+  while ((c = getopt(argc, argv, "l:S:N:x:a:c:tio:e:E:")) != -1) {
+    switch (c) {
+    case 'l': opt.log = optarg; break;
+    case 'S': opt.max_size = atol(optarg); break;
+    case 'N': opt.max_files = atol(optarg); break;
+    case 'x': opt.exit_file = optarg; break;
+    case 'a': opt.attach = optarg; break;
+    case 'c': opt.console = optarg; break;
+    case 't': opt.tty = 1; break;
+    case 'i': opt.open_stdin = 1; break;
+    case 'o': if (opt.n_oom < 4) opt.oom_files[opt.n_oom++] = optarg; break;
+    case 'e': opt.exit_argv[0] = optarg; opt.n_exit = 1; break;
+    case 'E': if (opt.n_exit && opt.n_exit < MAX_ARGS - 1) opt.exit_argv[opt.n_exit++] = optarg; break;
+    default: usage();
+    }
+  }
+  if (optind >= argc || !opt.exit_file || !opt.attach || (opt.tty && !opt.console)) usage();
+
+  setsid();
+  prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+  if (chdir("/") < 0) die("chdir");
+  signal(SIGPIPE, SIG_IGN);
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &set, NULL);
+  int sigfd = signalfd(-1, &set, SFD_CLOEXEC);
+  if (opt.log) open_log();
+
+  int attach = listen_unix(opt.attach);
+  int console = opt.tty ? listen_unix(opt.console) : -1;
+  if (attach < 0 || (opt.tty && console < 0)) die("listen");
+  int out[2] = { -1, -1 }, err[2] = { -1, -1 }, in[2] = { -1, -1 };
+  int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (!opt.tty && (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)) die("pipe");
+  if (!opt.tty && opt.open_stdin && pipe2(in, O_CLOEXEC) < 0) die("pipe");
+
+  pid_t runtime = fork();
+  if (runtime < 0) die("fork");
+  if (runtime == 0) {
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    dup2(in[0] >= 0 ? in[0] : null, 0);
+    dup2(out[1] >= 0 ? out[1] : null, 1);
+    dup2(err[1] >= 0 ? err[1] : null, 2);
+    execv(argv[optind], argv + optind); /* fd 3 (the runtime socket) is inherited as is */
+    _exit(127);
+  }
+  close(3);
+  if (out[1] >= 0) close(out[1]), close(err[1]);
+  if (in[0] >= 0) close(in[0]);
+  in_fd = in[1];
+  if (write(4, "M", 1) != 1) { /* the caller is gone: run anyway, it will be repaired */ }
+  close(4);
+
+  int out_fd = out[0], err_fd = err[0], master = -1;
+  int status = 0, init_exited = 0;
+  char buf[65536];
+  while (!init_exited) {
+    struct pollfd p[4 + MAX_CLIENTS];
+    int n = 0;
+    p[n++] = (struct pollfd){ sigfd, POLLIN, 0 };
+    p[n++] = (struct pollfd){ attach, POLLIN, 0 };
+    p[n++] = (struct pollfd){ console >= 0 ? console : out_fd, POLLIN, 0 };
+    p[n++] = (struct pollfd){ err_fd, POLLIN, 0 };
+    for (int i = 0; i < n_clients; i++) p[n++] = (struct pollfd){ clients[i], POLLIN, 0 };
+    if (poll(p, (nfds_t)n, -1) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if (p[1].revents & POLLIN) {
+      int cl = accept4(attach, NULL, NULL, SOCK_CLOEXEC);
+      if (cl >= 0 && n_clients < MAX_CLIENTS) { clients[n_clients] = cl; client_cleans[n_clients++] = 0; }
+      else if (cl >= 0) close(cl);
+    }
+    if (p[2].revents && console >= 0) { /* nsexec hands over the pty master */
+      int s = accept4(console, NULL, NULL, SOCK_CLOEXEC);
+      master = s >= 0 ? recv_fd(s) : -1;
+      if (s >= 0) close(s);
+      if (master >= 0) {
+        close(console);
+        unlink(opt.console);
+        console = -1;
+        out_fd = in_fd = master;
+        if (want_size.ws_row) ioctl(master, TIOCSWINSZ, &want_size);
+      }
+    } else if (p[2].revents && out_fd >= 0) {
+      ssize_t r = read(out_fd, buf, sizeof buf);
+      if (r > 0) { log_chunk("stdout", buf, (size_t)r); broadcast('O', buf, (size_t)r); }
+      else if (r == 0 || (errno != EINTR && errno != EAGAIN)) { if (out_fd != master) close(out_fd); out_fd = -1; }
+    }
+    if (p[3].revents && err_fd >= 0) {
+      ssize_t r = read(err_fd, buf, sizeof buf);
+      if (r > 0) { log_chunk("stderr", buf, (size_t)r); broadcast('E', buf, (size_t)r); }
+      else if (r == 0 || (errno != EINTR && errno != EAGAIN)) { close(err_fd); err_fd = -1; }
+    }
+    for (int i = n_clients - 1; i >= 0; i--)
+      if (p[4 + i].revents && client_frame(i) < 0) drop_client(i);
+    if (p[0].revents & POLLIN) {
+      struct signalfd_siginfo si;
+      if (read(sigfd, &si, sizeof si) != sizeof si) continue;
+      pid_t r;
+      int st;
+      while ((r = waitpid(-1, &st, WNOHANG)) > 0) {
+        if (r == runtime) {
+          /* stage-0 is done; a failed stage-0 leaves no init behind (it kills one it made) */
+          runtime = -1;
+          if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) status = st, init_exited = 1;
+        } else {
+          status = st;
+          init_exited = 1;
+        }
+      }
+    }
+  }
+  /* drain what the container wrote last */
+  for (int fds[2] = { out_fd, err_fd }, k = 0; k < 2; k++) {
+    if (fds[k] < 0) continue;
+    fcntl(fds[k], F_SETFL, fcntl(fds[k], F_GETFL) | O_NONBLOCK);
+    ssize_t r;
+    while ((r = read(fds[k], buf, sizeof buf)) > 0) {
+      log_chunk(k ? "stderr" : "stdout", buf, (size_t)r);
+      broadcast(k ? 'E' : 'O', buf, (size_t)r);
+    }
+  }
+  char json[256], when[64];
+  struct timespec ts;
+  struct tm tm;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  gmtime_r(&ts.tv_sec, &tm);
+  strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+  int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+  int code = sig ? 128 + sig : WEXITSTATUS(status);
+  snprintf(json, sizeof json, "{\"exitCode\":%d,\"signal\":%d,\"oomKilled\":%s,\"finishedAt\":\"%s.%09ldZ\"}\n", code, sig,
+           oom_killed() ? "true" : "false", when, ts.tv_nsec);
+  write_exit_file(json);
+  int client_cleans_up = 0;
+  for (int i = 0; i < n_clients; i++) client_cleans_up |= client_cleans[i];
+  broadcast('X', json, strlen(json));
+  for (int i = n_clients - 1; i >= 0; i--) drop_client(i);
+  unlink(opt.attach);
+  if (!client_cleans_up) run_exit_command();
+  return 0;
+}

@@ -1,0 +1,70 @@
+// docker create: the container's record and name, nothing running yet. Validation happens
+// before anything is written; a failure leaves no record and no name behind.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { InvalidArgumentError } from '../../errors/errors';
+import { writeJsonAtomic } from '../../store/atomic';
+import { UndoStack } from '../../store/undo';
+import { buildContainerConfig, parseEnvFile, resolveEnvEntry, validateRunOptions, type RunOptions } from '../container-config';
+import { newContainerId, randomName, type ContainerRecord } from '../container-store';
+import { readHostLimits } from '../host-limits';
+import { resolveResources } from '../resources';
+import { event, lockContainer, store, type EngineDeps } from './context';
+
+export const DEFAULT_IMAGE = 'busybox';
+
+function readUserEnv(opts: RunOptions): string[] {
+  const env: string[] = [];
+  for (const file of opts.envFiles) {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new InvalidArgumentError(`open ${file}: ${code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`);
+    }
+    env.push(...parseEnvFile(text, process.env, file));
+  }
+  for (const e of opts.env) {
+    const v = resolveEnvEntry(e, process.env, '-e');
+    if (v !== undefined) env.push(v);
+  }
+  return env;
+}
+
+export async function createContainer(opts: RunOptions, deps: EngineDeps): Promise<ContainerRecord> {
+  validateRunOptions(opts);
+  const limits = resolveResources(opts.resources, readHostLimits());
+  for (const w of limits.warnings) deps.warn?.(w);
+  const userEnv = readUserEnv(opts);
+  const imageRef = opts.image ?? DEFAULT_IMAGE;
+  const image = await deps.images.resolve(imageRef);
+  const id = newContainerId();
+  const hostname = opts.hostname ?? id.slice(0, 12);
+  const { config, hostConfig, argv } = buildContainerConfig(opts, { ref: imageRef, config: image.config }, hostname, userEnv, limits);
+  const record: ContainerRecord = {
+    schemaVersion: 1, id, name: opts.name ?? randomName(), created: new Date().toISOString(), path: argv[0], args: argv.slice(1),
+    image: imageRef, imageId: image.id, config, hostConfig, lowerDirs: image.layerDirs, limits,
+  };
+  const containers = store(deps);
+  return lockContainer(deps, id, () =>
+    UndoStack.run(async (undo) => {
+      const dir = containers.create(record);
+      undo.push('remove container directory', () => fs.rmSync(dir, { recursive: true, force: true }));
+      deps.log.step('engine', 'container-create', { id, name: record.name, image: imageRef });
+      let nameFile: string;
+      try {
+        nameFile = containers.reserveName(record.name, id);
+      } catch (err) {
+        if (opts.name !== undefined) throw err; // an explicit --name conflict is the user's to solve
+        record.name = `${randomName()}_${id.slice(0, 4)}`;
+        writeJsonAtomic(path.join(dir, 'container.json'), record);
+        nameFile = containers.reserveName(record.name, id);
+      }
+      undo.push('release name', () => containers.releaseName(record.name, id));
+      deps.log.step('engine', 'name-reserve', { name: record.name, path: nameFile });
+      event(deps, record, 'create');
+      return record;
+    }),
+  );
+}

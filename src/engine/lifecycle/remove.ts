@@ -1,0 +1,36 @@
+// docker rm: a stopped container's record, name, directory (upper layer, logs) and runtime state.
+import { ConflictError } from '../../errors/errors';
+import { can } from '../container-status';
+import { event, lockContainer, store, viewContainer, type ContainerView, type EngineDeps } from './context';
+import { releaseStopped } from './release';
+import { killAndWait } from './stop';
+
+export interface RemoveOptions {
+  force: boolean;
+  volumes: boolean;
+}
+
+/** Caller holds the lock. */
+export async function removeStopped(deps: EngineDeps, view: ContainerView): Promise<void> {
+  await releaseStopped(deps, view);
+  store(deps).remove(view.record);
+  event(deps, view.record, 'destroy');
+}
+
+export async function removeContainer(deps: EngineDeps, ref: string, opts: RemoveOptions): Promise<string> {
+  const record = store(deps).resolve(ref);
+  await lockContainer(deps, record.id, async () => {
+    let view = viewContainer(deps, record);
+    if (!can.removeWithoutForce(view.derived.status)) {
+      if (!opts.force) {
+        throw new ConflictError(`cannot remove container "${record.name}": container is ${view.derived.status}`, {
+          hint: 'stop the container before attempting removal or force remove',
+        });
+      }
+      await killAndWait(deps, view, 'SIGKILL', 10_000);
+      view = viewContainer(deps, record);
+    }
+    await removeStopped(deps, view);
+  });
+  return record.name;
+}

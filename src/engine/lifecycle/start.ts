@@ -1,0 +1,73 @@
+// docker start: mount the rootfs, write the bundle, and start the init under its monitor.
+// The caller holds the container's lock.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { FailedPreconditionError } from '../../errors/errors';
+import { startMonitored } from '../../runtime/ops/start-monitored';
+import type { RuntimeState } from '../../runtime/state';
+import { writeJsonAtomic } from '../../store/atomic';
+import { UndoStack } from '../../store/undo';
+import { mountOverlay, unmountOverlay } from '../../storage/overlay';
+import { mkdirInRoot } from '../../storage/secure-join';
+import { findPackageRoot } from '../../sys/native';
+import { logSizeBytes } from '../container-config';
+import { can } from '../container-status';
+import type { ContainerRecord } from '../container-store';
+import { writeEtcFiles } from '../etc-files';
+import { buildSpec } from '../oci-spec';
+import { resolveUserInRootfs } from '../user';
+import { containerPaths, event, removeFileIfExists, viewContainer, type EngineDeps, type StartedRecord } from './context';
+
+export interface StartOptions {
+  /** Connect before the container may run, so no output is missed (foreground run, start -a). */
+  beforeGo?: (state: RuntimeState) => Promise<void>;
+  consoleSize?: { rows: number; cols: number };
+  restartCount?: number;
+}
+
+/** The command the monitor runs when the container exits (the post-exit cleanup). */
+export function exitCommand(deps: EngineDeps, id: string): string[] {
+  const cli = path.join(findPackageRoot(), 'bin', 'mydocker');
+  return [process.execPath, '--', cli, '--root', deps.layout.root, '--runroot', deps.layout.runroot, 'internal', 'cleanup', id];
+}
+
+export async function startContainer(deps: EngineDeps, record: ContainerRecord, opts: StartOptions = {}): Promise<RuntimeState> {
+  const view = viewContainer(deps, record);
+  if (!can.start(view.derived.status)) {
+    throw new FailedPreconditionError(`container ${record.name} is already ${view.derived.status}`);
+  }
+  const { log, layout } = deps;
+  const p = containerPaths(layout, record.id);
+  return UndoStack.run(async (undo) => {
+    mountOverlay({ lowerDirs: record.lowerDirs, upper: p.upper, work: p.work, target: p.rootfs }, log);
+    undo.push('unmount rootfs', () => unmountOverlay(p.rootfs, log));
+    const user = resolveUserInRootfs(p.rootfs, record.config.User);
+    if (record.config.WorkingDir) mkdirInRoot(p.rootfs, record.config.WorkingDir);
+    const etcFiles = writeEtcFiles(p.dir, record.config.Hostname);
+    log.step('engine', 'etc-files', { dir: p.dir });
+    const spec = buildSpec({
+      config: record.config, hostConfig: record.hostConfig, argv: [record.path, ...record.args], user, rootfs: p.rootfs, etcFiles,
+      cgroupsPath: `${record.limits.cgroupParent}/${record.id}`, limits: record.limits, consoleSize: opts.consoleSize,
+    });
+    writeJsonAtomic(path.join(p.dir, 'config.json'), spec, { durable: false }); // regenerated on every start
+    log.step('engine', 'bundle-write', { path: path.join(p.dir, 'config.json'), rootfs: p.rootfs });
+    const started: StartedRecord = { startedAt: new Date().toISOString(), restartCount: opts.restartCount ?? 0 };
+    writeJsonAtomic(p.startedFile, started);
+    removeFileIfExists(p.manualStopFile);
+    fs.mkdirSync(path.dirname(p.attachSocket), { recursive: true, mode: 0o700 });
+    const logCfg = record.hostConfig.LogConfig.Config;
+    const state = await startMonitored({
+      id: record.id, bundleDir: p.dir, stateDir: p.stateDir, log,
+      pruneCgroupParent: record.limits.cgroupParent === '/mydocker',
+      monitor: {
+        exitFile: p.exitFile, attachSocket: p.attachSocket, logFile: p.logFile, tty: record.config.Tty, openStdin: record.config.OpenStdin,
+        logMaxSize: logCfg['max-size'] ? logSizeBytes(logCfg['max-size']) : undefined,
+        logMaxFiles: logCfg['max-file'] ? Number(logCfg['max-file']) : undefined,
+        exitCommand: exitCommand(deps, record.id),
+      },
+      beforeGo: opts.beforeGo,
+    });
+    event(deps, record, 'start');
+    return state;
+  });
+}

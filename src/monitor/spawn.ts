@@ -1,0 +1,68 @@
+// Starting a container's monitor (native/src/monitor.c). Every path and option is decided here;
+// the monitor hands fd 3 through to nsexec, so the runtime protocol is the same as without it.
+import { spawn } from 'node:child_process';
+import type { Socket } from 'node:net';
+import * as path from 'node:path';
+import { InternalError } from '../errors/errors';
+import { nativeDir, nsexecPath } from '../sys/native';
+
+export interface MonitorOptions {
+  exitFile: string;
+  attachSocket: string;
+  /** Where nsexec sends the pty master (tty containers only). */
+  consoleSocket?: string;
+  logFile?: string;
+  logMaxSize?: number;
+  logMaxFiles?: number;
+  tty: boolean;
+  openStdin: boolean;
+  /** Counter files read at exit to tell an OOM kill (memory.oom_control, memory.events). */
+  oomFiles: string[];
+  /** Run after the container exits, unless an attached client takes the cleanup over. */
+  exitCommand?: string[];
+}
+
+export interface SpawnedMonitor {
+  pid: number;
+  /** The runtime protocol socket (nsexec's fd 3, passed through the monitor). */
+  runtime: Socket;
+  /** Resolves once the attach socket listens. */
+  ready: Promise<void>;
+}
+
+export function monitorPath(): string {
+  return path.join(nativeDir(), 'mydocker-monitor');
+}
+
+export function monitorArgs(o: MonitorOptions): string[] {
+  const args = ['-x', o.exitFile, '-a', o.attachSocket];
+  if (o.logFile) args.push('-l', o.logFile);
+  if (o.logMaxSize) args.push('-S', String(o.logMaxSize));
+  if (o.logMaxFiles) args.push('-N', String(o.logMaxFiles));
+  if (o.tty) args.push('-t', '-c', o.consoleSocket ?? `${o.attachSocket}.console`);
+  if (o.openStdin) args.push('-i');
+  for (const f of o.oomFiles) args.push('-o', f);
+  if (o.exitCommand?.length) {
+    args.push('-e', o.exitCommand[0]);
+    for (const a of o.exitCommand.slice(1)) args.push('-E', a);
+  }
+  args.push('--', nsexecPath());
+  return args;
+}
+
+export function spawnMonitor(o: MonitorOptions): SpawnedMonitor {
+  const child = spawn(monitorPath(), monitorArgs(o), { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'], detached: true });
+  child.unref();
+  const runtime = child.stdio[3] as Socket;
+  const status = child.stdio[4] as Socket;
+  const ready = new Promise<void>((resolve, reject) => {
+    status.once('data', () => {
+      status.destroy();
+      resolve();
+    });
+    status.once('close', () => reject(new InternalError('the container monitor exited before it was ready')));
+    child.once('error', (err) => reject(new InternalError(`cannot start the container monitor: ${err.message}`)));
+  });
+  (status as Socket).unref?.();
+  return { pid: child.pid ?? -1, runtime, ready };
+}

@@ -1,0 +1,57 @@
+// The steps every way of starting a container shares: spec → plan, the cgroup made and
+// limited, and after the init exists: join its cgroup, record the runtime state.
+import { CgroupManager } from '../../cgroups/manager';
+import { detectHostCgroups } from '../../cgroups/hierarchy';
+import type { Logger } from '../../log/log';
+import { bootId } from '../../sys/boot-id';
+import { UndoStack } from '../../store/undo';
+import { readHostFacts } from '../host-facts';
+import { encodePlan } from '../plan';
+import type { Spec } from '../spec';
+import { specToPlan, type ConvertOptions } from '../specconv';
+import { pidStartTime, saveState, type RuntimeState } from '../state';
+
+export interface LaunchOptions {
+  id: string;
+  bundleDir: string;
+  stateDir: string;
+  log: Logger;
+  pruneCgroupParent?: boolean;
+}
+
+export interface Launch {
+  plan: Buffer;
+  cgroups: CgroupManager;
+  createdCgroups: string[];
+  cgroupsPath: string;
+  /** Removes the cgroup (and the parent when asked); pushed first on the caller's undo stack. */
+  removeCgroups(): Promise<void>;
+}
+
+export function prepareLaunch(opts: LaunchOptions, spec: Spec, convert: Omit<ConvertOptions, 'bundleDir' | 'log'>, undo: UndoStack): Launch {
+  const { log } = opts;
+  const plan = specToPlan(spec, { ...convert, bundleDir: opts.bundleDir, log: log.stepsEnabled }, readHostFacts());
+  const bytes = encodePlan(plan);
+  log.step('runtime', 'plan', { bytes: bytes.length, mounts: plan.mounts.length, devices: plan.devices.length });
+  const cgroupsPath = spec.linux?.cgroupsPath || opts.id;
+  const cgroups = new CgroupManager(detectHostCgroups(), cgroupsPath, log);
+  const createdCgroups = cgroups.create();
+  const removeCgroups = async () => {
+    await cgroups.destroy(createdCgroups);
+    if (opts.pruneCgroupParent) await cgroups.pruneParent();
+  };
+  undo.push('remove cgroup', removeCgroups);
+  cgroups.apply(spec.linux?.resources);
+  return { plan: bytes, cgroups, createdCgroups, cgroupsPath, removeCgroups };
+}
+
+export function recordState(opts: LaunchOptions, launch: Launch, pid: number, monitor?: { pid: number }): RuntimeState {
+  const state: RuntimeState = {
+    schemaVersion: 1, id: opts.id, pid, pidStartTime: pidStartTime(pid) ?? '', bundle: opts.bundleDir,
+    cgroupsPath: launch.cgroupsPath, createdCgroups: launch.createdCgroups, created: new Date().toISOString(),
+    pruneCgroupParent: opts.pruneCgroupParent, bootId: bootId(),
+    ...(monitor ? { monitorPid: monitor.pid, monitorStartTime: pidStartTime(monitor.pid) ?? '' } : {}),
+  };
+  saveState(opts.stateDir, state);
+  return state;
+}
