@@ -1,7 +1,8 @@
 // repositories.json: which images exist and which names point at them. Replaced whole (writeJsonAtomic) under
 // the "images" lock, so readers need no lock and see the old or the new file.
 //   images: image id (config digest) → its manifest digest; every image, tagged or not (docker's <none>)
-//   refs:   "docker.io/library/busybox:latest" → { manifest, id }
+//   refs:   "docker.io/library/busybox:latest" → { manifest, id }; also digest references
+//           "docker.io/library/busybox@sha256:<manifest or index digest>" (docker's RepoDigests) from pull/push/load
 // The lock is flock(2) (other processes) plus an in-process queue: flock is per open file, so two async
 // operations in one process would otherwise block the event loop on each other forever.
 import { InternalError } from '../errors/errors';
@@ -12,7 +13,8 @@ import * as fs from 'node:fs';
 
 export interface RepositoriesFile {
   schemaVersion: 1;
-  images: Record<string, { manifest: string }>;
+  /** mediaType: the manifest's media type when it is not an OCI manifest (pulled docker schema 2, for push). */
+  images: Record<string, { manifest: string; mediaType?: string }>;
   refs: Record<string, { manifest: string; id: string }>;
 }
 

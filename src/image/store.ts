@@ -12,6 +12,7 @@ import { BUILTIN_IMAGE, DEFAULT_BUSYBOX_BINARY, ensureBuiltinBusybox } from './b
 import { addLayer, layerDiffDir, readLayerInfo } from './layers';
 import { buildImageConfig, buildManifest, MEDIA_TYPE, serialize, type HistoryEntry, type ImageConfig, type OciImageConfig, type OciManifest } from './oci';
 import { canonicalString, familiarString, isFullImageId, normalizeReference, parseReference } from './reference';
+import { withContentLease } from './lease';
 import { readRepositories, updateRepositories, type RepositoriesFile } from './repositories';
 
 export type { ImageConfig, HistoryEntry } from './oci';
@@ -21,6 +22,8 @@ export interface ImageRecord {
   id: string;
   /** Familiar names, e.g. "busybox:latest". */
   repoTags: string[];
+  /** Familiar digest references recorded by pull, push and load, e.g. "localhost:5000/app@sha256:…". */
+  repoDigests: string[];
   manifestDigest: string;
   created: string;
   config: ImageConfig;
@@ -63,7 +66,7 @@ export class ImageStore {
     if (isFullImageId(ref)) throw new NotFoundError(`no such image: ${ref}`);
     const normalized = normalizeReference(ref);
     if (normalized === normalizeReference(BUILTIN_IMAGE)) {
-      return ensureBuiltinBusybox(this, this.layout, this.log, this.opts.busyboxBinary ?? DEFAULT_BUSYBOX_BINARY);
+      return withContentLease(this.layout, () => ensureBuiltinBusybox(this, this.layout, this.log, this.opts.busyboxBinary ?? DEFAULT_BUSYBOX_BINARY));
     }
     throw new NotFoundError(`unable to find image '${familiarString(parseReference(ref))}' locally`);
   }
@@ -85,9 +88,20 @@ export class ImageStore {
   async importTarball(source: string, ref: string | undefined, opts: ImportOptions = {}): Promise<ImageRecord> {
     if (ref !== undefined) tagKey(ref); // refuse a bad name before reading anything
     const stream = openSource(source);
-    const layer = await this.addLayer(stream);
-    const comment = opts.message ? opts.message : `Imported from ${source}`;
-    return this.createImage([layer.diffId], { ...(opts.changes ?? {}) }, ref, [{ comment }]);
+    return withContentLease(this.layout, async () => {
+      const layer = await this.addLayer(stream);
+      const comment = opts.message ? opts.message : `Imported from ${source}`;
+      return this.createImage([layer.diffId], { ...(opts.changes ?? {}) }, ref, [{ comment }]);
+    });
+  }
+
+  /**
+   * Runs fn while holding a shared content lease: garbage collection (rmi, image prune) waits until every lease
+   * is gone, so blobs and layers written by fn are not collected before fn references them. Wrap every
+   * addLayer(...) ... createImage(...) sequence (commit, build) in one.
+   */
+  withContentLease<T>(fn: () => Promise<T>): Promise<T> {
+    return withContentLease(this.layout, fn);
   }
 
   /** Adds a layer tar stream (plain or gzip): stores the blob, unpacks it once, returns its diffID and dir. */
@@ -143,13 +157,14 @@ export class ImageStore {
       if (!info) throw new InternalError(`image ${id.slice(7, 19)} is damaged: layer ${diffId} is missing from ${this.layout.layersDir}`);
       size += info.size;
     }
-    const repoTags = Object.entries(repos.refs)
+    const names = Object.entries(repos.refs)
       .filter(([, v]) => v.id === id)
       .map(([k]) => familiarString(parseReference(k)))
       .sort();
     return {
       id,
-      repoTags,
+      repoTags: names.filter((n) => !n.includes('@')),
+      repoDigests: names.filter((n) => n.includes('@')),
       manifestDigest: entry.manifest,
       created: config.created ?? '',
       config: config.config ?? {},
@@ -182,6 +197,8 @@ function lookup(repos: RepositoriesFile, text: string): string | undefined {
     if (!ID_PREFIX_RE.test(text)) throw err;
   }
   if (parsed?.digest) {
+    const direct = repos.refs[canonicalString(parsed)];
+    if (direct) return direct.id;
     const digest = parsed.digest;
     const name = `${parsed.domain}/${parsed.path}`;
     const byName = Object.entries(repos.refs).find(([k, v]) => v.manifest === digest && k.startsWith(`${name}:`));

@@ -1,0 +1,120 @@
+// mydocker image COMMAND: the image management group (docker's `docker image …`). Most verbs are the top-level
+// commands under another name; `inspect` and `prune` exist only here.
+import { parseArgs, flag, str, type OptionSpec } from '../argv';
+import type { AnyCommand, CommandDefinition } from '../command';
+import { renderHelp } from '../help';
+import { InvalidArgumentError, NotFoundError } from '../../errors/errors';
+import { humanSize } from '../../image/display';
+import { inspectImage } from '../../image/inspect';
+import { pruneImages } from '../../image/remove';
+import { ImageStore } from '../../image/store';
+import { fillTemplate } from '../../image/template';
+import { reportError } from '../main';
+import { containerUses } from './rmi';
+
+type Loader = () => Promise<{ command: AnyCommand }>;
+
+const inspect: CommandDefinition<{ images: string[]; format?: string }> = {
+  name: 'image inspect',
+  usage: '[OPTIONS] IMAGE [IMAGE...]',
+  summary: 'Display detailed information on one or more images',
+  options: [{ name: 'format', short: 'f', type: 'string', value: 'string', description: "Format output using a template like '{{.Id}}' or '{{json .Config}}'" }],
+  toOptions(args) {
+    if (args.positionals.length === 0) throw new InvalidArgumentError('"mydocker image inspect" requires at least 1 argument');
+    const format = str(args, 'format');
+    return { images: args.positionals, ...(format !== undefined ? { format } : {}) };
+  },
+  async run(opts, ctx) {
+    const store = new ImageStore(ctx.layout, ctx.log);
+    const found = [];
+    let code = 0;
+    for (const name of opts.images) {
+      const img = await store.find(name);
+      if (img) found.push(inspectImage(ctx.layout, img));
+      else code = reportError(new NotFoundError(`no such image: ${name}`), 'image inspect', ctx.io.stderr);
+    }
+    if (opts.format !== undefined) ctx.io.stdout.write(found.map((i) => `${fillTemplate(opts.format ?? '', i)}\n`).join(''));
+    else ctx.io.stdout.write(`${JSON.stringify(found, null, 4)}\n`);
+    return code;
+  },
+};
+
+const prune: CommandDefinition<{ all: boolean; force: boolean }> = {
+  name: 'image prune',
+  usage: '[OPTIONS]',
+  summary: 'Remove unused images (untagged ones; with -a every image no container uses)',
+  options: [
+    { name: 'all', short: 'a', type: 'bool', description: 'Remove all unused images, not just dangling ones' },
+    { name: 'force', short: 'f', type: 'bool', description: 'Do not prompt for confirmation' },
+  ],
+  toOptions(args) {
+    if (args.positionals.length) throw new InvalidArgumentError('"mydocker image prune" accepts no arguments');
+    return { all: flag(args, 'all'), force: flag(args, 'force') };
+  },
+  async run(opts, ctx) {
+    if (!opts.force) {
+      ctx.io.stdout.write(`WARNING! This will remove ${opts.all ? 'all images without at least one container associated to them' : 'all dangling images'}.\nAre you sure you want to continue? [y/N] `);
+      if (!/^y(es)?$/i.test((await readLine()).trim())) return 0;
+    }
+    const result = await pruneImages(ctx.layout, ctx.log, { all: opts.all, containers: containerUses(ctx.layout) });
+    if (result.events.length) ctx.io.stdout.write(`Deleted Images:\n${result.events.map((e) => `${e.kind}: ${e.value}\n`).join('')}\n`);
+    ctx.io.stdout.write(`Total reclaimed space: ${humanSize(result.reclaimed)}\n`);
+    return 0;
+  },
+};
+
+async function readLine(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) {
+    text += (chunk as Buffer).toString('utf8');
+    if (text.includes('\n')) break;
+  }
+  process.stdin.pause();
+  return text.split('\n')[0];
+}
+
+const SUBCOMMANDS: Record<string, Loader> = {
+  inspect: async () => ({ command: inspect as AnyCommand }),
+  prune: async () => ({ command: prune as AnyCommand }),
+  ls: () => import('./images'),
+  list: () => import('./images'),
+  rm: () => import('./rmi'),
+  remove: () => import('./rmi'),
+  tag: () => import('./tag'),
+  history: () => import('./history'),
+  pull: () => import('./pull'),
+  push: () => import('./push'),
+  save: () => import('./save'),
+  load: () => import('./load'),
+  import: () => import('./import'),
+};
+
+const HELP: OptionSpec = { name: 'help', type: 'bool', description: 'Print usage', hidden: true };
+
+export const command: CommandDefinition<{ sub?: string; rest: string[] }> = {
+  name: 'image',
+  usage: 'COMMAND',
+  summary: `Manage images\n\nCommands:\n${Object.keys(SUBCOMMANDS).map((c) => `  ${c}`).join('\n')}`,
+  options: [],
+  stopAtPositional: true,
+  toOptions(args) {
+    const [sub, ...rest] = args.positionals;
+    return { rest, ...(sub !== undefined ? { sub } : {}) };
+  },
+  async run(opts, ctx) {
+    if (opts.sub === undefined) {
+      ctx.io.stdout.write(renderHelp(command as AnyCommand));
+      return 0;
+    }
+    const loader = SUBCOMMANDS[opts.sub];
+    if (!loader) throw new InvalidArgumentError(`'${opts.sub}' is not a mydocker image command`, { hint: "see 'mydocker image --help'" });
+    const sub = (await loader()).command;
+    const name = `image ${opts.sub}`;
+    const args = parseArgs(opts.rest, [...sub.options, HELP], { stopAtPositional: sub.stopAtPositional, command: name });
+    if (flag(args, 'help')) {
+      ctx.io.stdout.write(renderHelp({ ...sub, name }));
+      return 0;
+    }
+    return sub.run(sub.toOptions(args), ctx);
+  },
+};
