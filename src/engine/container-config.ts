@@ -31,6 +31,29 @@ export interface RunOptions {
   labels: string[];
   /** process.consoleSize for -t: the caller's terminal size, so the first prompt fits. */
   consoleSize?: { rows: number; cols: number };
+  // Storage (src/volume/container-mounts.ts)
+  volumes: string[];
+  mounts: string[];
+  tmpfs: string[];
+  readOnly: boolean;
+  // Networking (src/network/container-network.ts)
+  publish: string[];
+  publishAll: boolean;
+  networkAliases: string[];
+  ip?: string;
+  dns: string[];
+  dnsSearch: string[];
+  addHosts: string[];
+  expose: string[];
+}
+
+/** Every option at docker's default: a base for tests and for programs using the engine directly. */
+export function defaultRunOptions(over: Partial<RunOptions> = {}): RunOptions {
+  return {
+    command: [], interactive: false, tty: false, rm: false, detach: false, env: [], envFiles: [], network: 'none',
+    resources: { ulimits: [] }, logOpts: [], labels: [], volumes: [], mounts: [], tmpfs: [], readOnly: false, publish: [],
+    publishAll: false, networkAliases: [], dns: [], dnsSearch: [], addHosts: [], expose: [], ...over,
+  };
 }
 
 export interface RestartPolicy {
@@ -113,6 +136,14 @@ export interface ContainerConfig {
 
 export interface HostConfig {
   AutoRemove: boolean;
+  ReadonlyRootfs: boolean;
+  Binds: string[] | null;
+  Tmpfs: Record<string, string> | null;
+  PortBindings: Record<string, { HostIp: string; HostPort: string }[]>;
+  PublishAllPorts: boolean;
+  Dns: string[];
+  DnsSearch: string[];
+  ExtraHosts: string[] | null;
   RestartPolicy: RestartPolicy;
   LogConfig: LogConfig;
   NetworkMode: string;
@@ -135,7 +166,6 @@ export interface HostConfig {
 export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 export const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 const HOSTNAME_PATTERN = /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
-export const SUPPORTED_NETWORKS = new Set(['none', 'host']);
 
 export function validateName(name: string): void {
   if (!NAME_PATTERN.test(name)) {
@@ -156,9 +186,6 @@ export function validateRunOptions(opts: RunOptions): void {
   if (restart.Name !== 'no' && opts.rm) throw new InvalidArgumentError('conflicting options: --restart and --rm');
   parseLogOpts(opts.logOpts);
   parseLabels(opts.labels);
-  if (!SUPPORTED_NETWORKS.has(opts.network)) {
-    throw new InvalidArgumentError(`network ${opts.network} not found`, { hint: 'only "none" and "host" exist until networking lands' });
-  }
 }
 
 /** docker's env rules: "KEY=VALUE" as is, a bare "KEY" takes the caller's value or is dropped. */
@@ -252,6 +279,14 @@ function hostConfigFor(opts: RunOptions, limits: ResolvedResources): HostConfig 
   const nanoCpus = opts.resources.cpus !== undefined ? Math.round(Number(opts.resources.cpus) * 1e9) : 0;
   return {
     AutoRemove: opts.rm,
+    ReadonlyRootfs: opts.readOnly,
+    Binds: opts.volumes.length ? [...opts.volumes] : null,
+    Tmpfs: opts.tmpfs.length ? Object.fromEntries(opts.tmpfs.map((t) => [t.split(':')[0], t.split(':').slice(1).join(':')])) : null,
+    PortBindings: {},
+    PublishAllPorts: opts.publishAll,
+    Dns: [...opts.dns],
+    DnsSearch: [...opts.dnsSearch],
+    ExtraHosts: opts.addHosts.length ? [...opts.addHosts] : null,
     RestartPolicy: parseRestartPolicy(opts.restart),
     LogConfig: parseLogOpts(opts.logOpts),
     NetworkMode: opts.network,

@@ -10,6 +10,7 @@ import { readJsonIfExists, writeJsonAtomic } from '../store/atomic';
 import type { Layout } from '../store/layout';
 import type { ContainerConfig, HostConfig } from './container-config';
 import type { ResolvedResources } from './resources';
+import type { MountPoint } from '../volume/container-mounts';
 
 export interface ContainerRecord {
   schemaVersion: 1;
@@ -26,6 +27,8 @@ export interface ContainerRecord {
   lowerDirs: string[];
   /** Resource limits as resolved at create time (cgroup resources, rlimits, cgroup parent). */
   limits: ResolvedResources;
+  /** Volumes, binds and tmpfs mounts, resolved at create time. */
+  mounts: MountPoint[];
 }
 
 export interface ExitRecord {

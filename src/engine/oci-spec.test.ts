@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { buildSpec, DEFAULT_CAPABILITIES } from './oci-spec';
-import { buildContainerConfig } from './container-config';
+import { buildContainerConfig, defaultRunOptions } from './container-config';
 
 function spec(user = { uid: 0, gid: 0, additionalGids: [] as number[], home: '/root' }, network = 'none') {
   const { config, hostConfig, argv } = buildContainerConfig(
-    { image: 'busybox', command: ['sh'], interactive: true, tty: true, rm: true, detach: false, env: [], envFiles: [], network, resources: { ulimits: [] }, logOpts: [], labels: [] },
+    defaultRunOptions({ image: 'busybox', command: ['sh'], interactive: true, tty: true, rm: true, network }),
     { ref: 'busybox', config: { Env: ['PATH=/bin'] } }, 'abc', []);
   return buildSpec({ config, hostConfig, argv, user, rootfs: '/c/rootfs', etcFiles: { hostname: '/c/hostname', hosts: '/c/hosts', resolvConf: '/c/resolv.conf' }, cgroupsPath: '/mydocker/x' });
 }

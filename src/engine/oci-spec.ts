@@ -39,6 +39,10 @@ export interface SpecInput {
   cgroupsPath: string;
   limits?: ResolvedResources;
   consoleSize?: { rows: number; cols: number };
+  /** Volumes, binds, tmpfs: after the defaults, so they may cover them. */
+  extraMounts?: Mount[];
+  /** Join this network namespace instead of creating one; "host" shares the host's. */
+  networkNamespace?: 'host' | string;
 }
 
 export function defaultMounts(): Mount[] {
@@ -61,7 +65,9 @@ export function buildSpec(input: SpecInput): Spec {
   const namespaces: NonNullable<Spec['linux']>['namespaces'] = [
     { type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }, { type: 'cgroup' },
   ];
-  if (hostConfig.NetworkMode !== 'host') namespaces.push({ type: 'network' });
+  const netns = input.networkNamespace ?? (hostConfig.NetworkMode === 'host' ? 'host' : undefined);
+  if (netns === undefined) namespaces.push({ type: 'network' });
+  else if (netns !== 'host') namespaces.push({ type: 'network', path: netns });
   return {
     ociVersion: OCI_VERSION,
     process: {
@@ -80,13 +86,14 @@ export function buildSpec(input: SpecInput): Spec {
       noNewPrivileges: false,
       ...(input.limits?.rlimits.length ? { rlimits: input.limits.rlimits } : {}),
     },
-    root: { path: input.rootfs, readonly: false },
+    root: { path: input.rootfs, readonly: hostConfig.ReadonlyRootfs === true },
     hostname: config.Hostname,
     mounts: [
       ...defaultMounts(),
       bind('/etc/resolv.conf', input.etcFiles.resolvConf),
       bind('/etc/hostname', input.etcFiles.hostname),
       bind('/etc/hosts', input.etcFiles.hosts),
+      ...(input.extraMounts ?? []),
     ],
     linux: {
       namespaces,

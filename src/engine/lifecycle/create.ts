@@ -10,6 +10,8 @@ import { newContainerId, randomName, type ContainerRecord } from '../container-s
 import { readHostLimits } from '../host-limits';
 import { resolveResources } from '../resources';
 import { event, lockContainer, store, type EngineDeps } from './context';
+import { resolveMounts } from '../../volume/container-mounts';
+import { validateNetworkOptions } from '../../network/container-network';
 
 export const DEFAULT_IMAGE = 'busybox';
 
@@ -38,13 +40,15 @@ export async function createContainer(opts: RunOptions, deps: EngineDeps): Promi
   for (const w of limits.warnings) deps.warn?.(w);
   const userEnv = readUserEnv(opts);
   const imageRef = opts.image ?? DEFAULT_IMAGE;
+  await validateNetworkOptions(opts, deps);
   const image = await deps.images.resolve(imageRef);
+  const mounts = await resolveMounts(opts, image, deps);
   const id = newContainerId();
   const hostname = opts.hostname ?? id.slice(0, 12);
   const { config, hostConfig, argv } = buildContainerConfig(opts, { ref: imageRef, config: image.config }, hostname, userEnv, limits);
   const record: ContainerRecord = {
     schemaVersion: 1, id, name: opts.name ?? randomName(), created: new Date().toISOString(), path: argv[0], args: argv.slice(1),
-    image: imageRef, imageId: image.id, config, hostConfig, lowerDirs: image.layerDirs, limits,
+    image: imageRef, imageId: image.id, config, hostConfig, lowerDirs: image.layerDirs, limits, mounts,
   };
   const containers = store(deps);
   return lockContainer(deps, id, () =>

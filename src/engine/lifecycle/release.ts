@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import { removeState } from '../../runtime/state';
 import { unmountOverlay } from '../../storage/overlay';
 import { cgroupsOf, type ContainerView, type EngineDeps } from './context';
+import { disconnectContainer } from '../../network/container-network';
 
 /** Returns true when there was something to release (the first cleanup after a run). */
 export async function releaseStopped(deps: EngineDeps, view: ContainerView): Promise<boolean> {
@@ -28,6 +29,7 @@ export async function releaseStopped(deps: EngineDeps, view: ContainerView): Pro
   } catch (err) {
     deps.log.warn('engine', 'could not remove the container cgroup', { error: (err as Error).message });
   }
+  await disconnectContainer(deps, view.record);
   removeState(paths.stateDir);
   return true;
 }

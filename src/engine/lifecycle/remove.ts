@@ -4,6 +4,7 @@ import { can } from '../container-status';
 import { event, lockContainer, store, viewContainer, type ContainerView, type EngineDeps } from './context';
 import { releaseStopped } from './release';
 import { killAndWait } from './stop';
+import { releaseMounts } from '../../volume/container-mounts';
 
 export interface RemoveOptions {
   force: boolean;
@@ -11,8 +12,9 @@ export interface RemoveOptions {
 }
 
 /** Caller holds the lock. */
-export async function removeStopped(deps: EngineDeps, view: ContainerView): Promise<void> {
+export async function removeStopped(deps: EngineDeps, view: ContainerView, removeVolumes = false): Promise<void> {
   await releaseStopped(deps, view);
+  await releaseMounts(deps, view.record, removeVolumes);
   store(deps).remove(view.record);
   event(deps, view.record, 'destroy');
 }
@@ -30,7 +32,7 @@ export async function removeContainer(deps: EngineDeps, ref: string, opts: Remov
       await killAndWait(deps, view, 'SIGKILL', 10_000);
       view = viewContainer(deps, record);
     }
-    await removeStopped(deps, view);
+    await removeStopped(deps, view, opts.volumes);
   });
   return record.name;
 }

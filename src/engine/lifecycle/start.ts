@@ -17,6 +17,8 @@ import { writeEtcFiles } from '../etc-files';
 import { buildSpec } from '../oci-spec';
 import { resolveUserInRootfs } from '../user';
 import { containerPaths, event, removeFileIfExists, viewContainer, type EngineDeps, type StartedRecord } from './context';
+import { prepareMounts } from '../../volume/container-mounts';
+import { connectContainer, disconnectContainer, networkNamespacePath } from '../../network/container-network';
 
 export interface StartOptions {
   /** Connect before the container may run, so no output is missed (foreground run, start -a). */
@@ -45,9 +47,11 @@ export async function startContainer(deps: EngineDeps, record: ContainerRecord, 
     if (record.config.WorkingDir) mkdirInRoot(p.rootfs, record.config.WorkingDir);
     const etcFiles = writeEtcFiles(p.dir, record.config.Hostname);
     log.step('engine', 'etc-files', { dir: p.dir });
+    const extraMounts = await prepareMounts(deps, record, p.rootfs);
     const spec = buildSpec({
       config: record.config, hostConfig: record.hostConfig, argv: [record.path, ...record.args], user, rootfs: p.rootfs, etcFiles,
       cgroupsPath: `${record.limits.cgroupParent}/${record.id}`, limits: record.limits, consoleSize: opts.consoleSize,
+      extraMounts, networkNamespace: networkNamespacePath(deps, record),
     });
     writeJsonAtomic(path.join(p.dir, 'config.json'), spec, { durable: false }); // regenerated on every start
     log.step('engine', 'bundle-write', { path: path.join(p.dir, 'config.json'), rootfs: p.rootfs });
@@ -65,7 +69,11 @@ export async function startContainer(deps: EngineDeps, record: ContainerRecord, 
         logMaxFiles: logCfg['max-file'] ? Number(logCfg['max-file']) : undefined,
         exitCommand: exitCommand(deps, record.id),
       },
-      beforeGo: opts.beforeGo,
+      beforeGo: async (state) => {
+        undo.push('disconnect networks', () => disconnectContainer(deps, record));
+        await connectContainer(deps, record, state);
+        await opts.beforeGo?.(state);
+      },
     });
     event(deps, record, 'start');
     return state;
