@@ -163,7 +163,9 @@ async function fetchLayer(layout: Layout, log: Logger, client: RegistryClient, r
         onBytes: (n) => ctx.progress.layer(id, 'Downloading', n, desc.size),
         onRetry: (n) => ctx.progress.layer(id, `Retrying from byte ${n}`),
       });
-      const added = await addLayer(layout, log, source, { digest: desc.digest, size: desc.size, diffId, what: ctx.what });
+      const added = await addLayer(layout, log, source, { digest: desc.digest, size: desc.size, diffId, what: ctx.what }).catch((err: unknown) => {
+        throw err instanceof InvalidArgumentError && !err.message.startsWith(ctx.what) ? new InvalidArgumentError(`${ctx.what}: ${err.message}`, { cause: err }) : err;
+      });
       if (added.created) ctx.touched.layers.add(added.diffId);
       ctx.progress.layer(id, 'Pull complete');
       return true;
