@@ -6,6 +6,10 @@ packages=(
   runc             # side-by-side bench and OCI bundle compatibility tests
   hyperfine        # bench/
   iproute2 procps util-linux python3 jq
+  docker-registry  # image tests: a real registry on loopback (pull, push, login)
+  skopeo umoci     # image tests: an OCI layout built and pushed by other tools; bench/pull.sh
+  podman           # archive tests: podman save/load both ways (runs with runc, private storage)
+  apache2-utils    # htpasswd, when python3's crypt module cannot make a bcrypt hash
 )
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

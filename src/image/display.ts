@@ -27,6 +27,8 @@ export interface ImageViewOptions {
 interface ImageLike {
   id: string;
   repoTags: string[];
+  /** "name@sha256:…": an image with digest references only is listed under those names (docker's "name <none>"). */
+  repoDigests?: string[];
   manifestDigest: string;
   created: string;
   size: number;
@@ -42,7 +44,12 @@ export function splitRepoTag(repoTag: string): [string, string] {
 export function imageRows(images: readonly ImageLike[], opts: ImageViewOptions = {}): ImageRow[] {
   const rows: ImageRow[] = [];
   for (const img of images) {
-    const tags = img.repoTags.length ? img.repoTags.map(splitRepoTag) : [['<none>', '<none>'] as [string, string]];
+    const digestNames = [...new Set((img.repoDigests ?? []).map((d) => d.slice(0, d.indexOf('@'))))];
+    const tags = img.repoTags.length
+      ? img.repoTags.map(splitRepoTag)
+      : digestNames.length
+        ? digestNames.map((n): [string, string] => [n, '<none>'])
+        : [['<none>', '<none>'] as [string, string]];
     for (const [repo, tag] of tags) {
       rows.push({
         Repository: repo,
