@@ -29,6 +29,8 @@ export interface ContainerRecord {
   limits: ResolvedResources;
   /** Volumes, binds and tmpfs mounts, resolved at create time. */
   mounts: MountPoint[];
+  /** docker's NetworkSettings, kept current by the networking code. */
+  networkSettings?: unknown;
 }
 
 export interface ExitRecord {

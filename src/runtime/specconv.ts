@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { InvalidArgumentError } from '../errors/errors';
 import { CAPABILITIES, CLONE, MS, RLIMITS } from '../sys/linux-constants';
 import type { InitPlan, PlanCaps, PlanDevice, PlanMount } from './plan';
-import type { Mount, NamespaceType, Spec } from './spec';
+import type { Mount, NamespaceType, Process, Spec } from './spec';
 
 export interface CgroupHierarchy {
   /** Directory name under /sys/fs/cgroup, e.g. "memory", "cpu,cpuacct", "systemd", "unified". */
@@ -146,6 +146,23 @@ function cgroupMounts(dst: string, flags: number, host: HostFacts): PlanMount[] 
   return mounts;
 }
 
+/** The namespaces a process joins to enter a running container (docker exec). */
+export const EXEC_NAMESPACES: [NamespaceType, string][] = [
+  ['ipc', 'ipc'], ['uts', 'uts'], ['network', 'net'], ['pid', 'pid'], ['cgroup', 'cgroup'], ['mount', 'mnt'],
+];
+
+/** A plan that enters the namespaces of a running init instead of making new ones: no rootfs work. */
+export function execPlan(proc: Process, initPid: number, opts: Omit<ConvertOptions, 'bundleDir'>): InitPlan {
+  const spec: Spec = {
+    ociVersion: '1.0.2',
+    process: proc,
+    root: { path: `/proc/${initPid}/root` },
+    linux: { namespaces: EXEC_NAMESPACES.map(([type, file]) => ({ type, path: `/proc/${initPid}/ns/${file}` })) },
+  };
+  const host: HostFacts = { cgroupHierarchies: [], cgroupUnifiedOnly: false, sourceKind: () => 'missing', hasProcKcore: false };
+  return specToPlan(spec, { ...opts, bundleDir: '/' }, host);
+}
+
 export function specToPlan(spec: Spec, opts: ConvertOptions, host: HostFacts): InitPlan {
   const proc = spec.process;
   if (!proc) throw new InvalidArgumentError('config.json: process is required');
@@ -173,8 +190,10 @@ export function specToPlan(spec: Spec, opts: ConvertOptions, host: HostFacts): I
     throw new InvalidArgumentError('config.json: setting the hostname needs a new uts namespace');
   }
 
-  const mounts = (spec.mounts ?? []).flatMap((m) => convertMount(m, opts, host));
-  const devBound = mounts.some((m) => m.dst === '/dev' && m.bind);
+  const joinsMountNs = nsJoin.some((n) => n.type === CLONE.NEWNS);
+  const mounts = joinsMountNs ? [] : (spec.mounts ?? []).flatMap((m) => convertMount(m, opts, host));
+  // Joining an existing mount namespace (exec) means its filesystem is already set up.
+  const devBound = joinsMountNs || mounts.some((m) => m.dst === '/dev' && m.bind);
   const devices = new Map<string, PlanDevice>();
   if (!devBound) for (const d of DEFAULT_DEVICES) devices.set(d.path, d);
   for (const d of linux.devices ?? []) {
@@ -223,7 +242,6 @@ export function specToPlan(spec: Spec, opts: ConvertOptions, host: HostFacts): I
     rootPropagation = p;
   }
 
-  const joinsMountNs = nsJoin.some((n) => n.type === CLONE.NEWNS);
   return {
     nsCreate,
     nsJoin,

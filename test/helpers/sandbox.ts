@@ -78,7 +78,32 @@ export class Sandbox {
     return [...ids];
   }
 
+  /** Monitors of this sandbox's containers that are still alive (pid with a matching start time). */
+  monitors(): number[] {
+    const pids: number[] = [];
+    for (const id of this.knownIds()) {
+      try {
+        const st = JSON.parse(fs.readFileSync(path.join(this.runroot, 'runtime', id, 'state.json'), 'utf8'));
+        const stat = fs.readFileSync(`/proc/${st.monitorPid}/stat`, 'utf8');
+        if (stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] === st.monitorStartTime) pids.push(st.monitorPid);
+      } catch {
+        // no monitor
+      }
+    }
+    return pids;
+  }
+
   cleanup(): void {
+    // Containers first: `rm -f` releases everything the engine knows about.
+    const ids = this.containerIds();
+    if (ids.length) this.run(['rm', '-f', ...ids]);
+    for (const pid of this.monitors()) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
     for (const id of this.knownIds()) {
       for (const dir of cgroupDirs(id)) {
         killCgroup(dir);

@@ -1,7 +1,9 @@
 // Commands mydocker runs itself, not for users: `internal cleanup ID` is the exit command every
 // container monitor runs after the container's init has exited.
 import type { CommandDefinition } from '../command';
-import { InvalidArgumentError } from '../../errors/errors';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describeError, InvalidArgumentError } from '../../errors/errors';
 import { cleanupAfterExit } from '../../engine/lifecycle/cleanup';
 import { engineDeps } from '../engine-deps';
 
@@ -21,7 +23,14 @@ export const command: CommandDefinition<InternalOptions> = {
     return { action, id };
   },
   async run(opts, ctx) {
-    await cleanupAfterExit(engineDeps(ctx), opts.id);
-    return 0;
+    try {
+      await cleanupAfterExit(engineDeps(ctx), opts.id);
+      return 0;
+    } catch (err) {
+      // Nobody sees this process's stderr (the monitor runs it detached): keep the reason on disk.
+      const dir = ctx.layout.containerDir(opts.id);
+      if (fs.existsSync(dir)) fs.appendFileSync(path.join(dir, 'cleanup-errors.log'), `${new Date().toISOString()} ${describeError(err)}\n`);
+      throw err;
+    }
   },
 };

@@ -84,14 +84,11 @@ export async function cleanupAfterExit(deps: EngineDeps, id: string): Promise<Ex
       if (mine) removeFileIfExists(paths.restartFile);
       return; // stopped or removed during the back-off
     }
+    // Keep the back-off history for the next exit, but no longer claim to be waiting.
+    const r = readJsonIfExists<RestartRecord & { backoffMs: number }>(paths.restartFile);
+    if (r) writeJsonAtomic(paths.restartFile, { ...r, pid: 0, pidStartTime: '' });
     const started = readJsonIfExists<StartedRecord>(paths.startedFile);
-    try {
-      await startContainer(deps, record, { restartCount: (started?.restartCount ?? 0) + 1 });
-    } finally {
-      // keep the back-off history for the next exit, but no longer claim to be waiting
-      const r = readJsonIfExists<RestartRecord & { backoffMs: number }>(paths.restartFile);
-      if (r) writeJsonAtomic(paths.restartFile, { ...r, pid: 0, pidStartTime: '' });
-    }
+    await startContainer(deps, record, { restartCount: (started?.restartCount ?? 0) + 1 });
   });
   return handling;
 }

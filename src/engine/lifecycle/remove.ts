@@ -4,6 +4,8 @@ import { can } from '../container-status';
 import { event, lockContainer, store, viewContainer, type ContainerView, type EngineDeps } from './context';
 import { releaseStopped } from './release';
 import { killAndWait } from './stop';
+import { handleExitLocked } from './cleanup';
+import * as fs from 'node:fs';
 import { releaseMounts } from '../../volume/container-mounts';
 
 export interface RemoveOptions {
@@ -29,7 +31,11 @@ export async function removeContainer(deps: EngineDeps, ref: string, opts: Remov
           hint: 'stop the container before attempting removal or force remove',
         });
       }
+      fs.writeFileSync(view.paths.manualStopFile, ''); // no restart policy may bring it back
+      event(deps, record, 'kill', { signal: '9' });
       await killAndWait(deps, view, 'SIGKILL', 10_000);
+      await handleExitLocked(deps, viewContainer(deps, record));
+      if (!store(deps).load(record.id)) return; // it was a --rm container: gone already
       view = viewContainer(deps, record);
     }
     await removeStopped(deps, view, opts.volumes);

@@ -1,0 +1,24 @@
+import { flag, type ParsedArgs } from '../argv';
+import type { CommandDefinition } from '../command';
+import { InvalidArgumentError } from '../../errors/errors';
+import { attachContainer } from '../../engine/lifecycle/misc';
+import { terminalAttach } from '../attach-terminal';
+import { engineDeps } from '../engine-deps';
+
+export const command: CommandDefinition<{ ref: string; noStdin: boolean }> = {
+  name: 'attach',
+  usage: '[OPTIONS] CONTAINER',
+  summary: "Attach local standard input, output, and error streams to a running container (detach with ctrl-p ctrl-q)",
+  options: [{ name: 'no-stdin', type: 'bool', description: 'Do not attach STDIN' }],
+  toOptions(args: ParsedArgs) {
+    if (args.positionals.length !== 1) throw new InvalidArgumentError('"attach" requires exactly 1 argument');
+    return { ref: args.positionals[0], noStdin: flag(args, 'no-stdin') };
+  },
+  async run(opts, ctx) {
+    const { client, record, state } = await attachContainer(engineDeps(ctx), opts.ref, !opts.noStdin);
+    const stdin = !opts.noStdin && record.config.OpenStdin;
+    const { detached } = await terminalAttach({ tty: record.config.Tty, stdin, io: ctx.io, detachKeys: true })(client, state, record);
+    if (detached) return 0;
+    return (await client.exit)?.exitCode ?? 0;
+  },
+};

@@ -1,0 +1,88 @@
+import * as fs from 'node:fs';
+import { list, str, type ParsedArgs } from '../argv';
+import type { CommandDefinition } from '../command';
+import { eventsFile, parseEvents, type EngineEvent } from '../../engine/events';
+import { parseFilters } from '../../engine/lifecycle/list';
+import { parseTimeArg } from '../../engine/lifecycle/logs';
+import { renderTemplate } from '../format/template';
+
+interface EventsOptions { since?: string; until?: string; filters: string[]; format?: string }
+
+function matches(e: EngineEvent, filters: Map<string, string[]>): boolean {
+  for (const [key, values] of filters) {
+    const ok = values.some((v) => {
+      switch (key) {
+        case 'type': return e.type === v;
+        case 'event': return e.action === v;
+        case 'container': return e.type === 'container' && (e.id.startsWith(v) || e.attributes.name === v);
+        case 'image': return e.attributes.image === v;
+        case 'label': {
+          const [k, val] = v.split('=', 2);
+          return k in e.attributes && (val === undefined || e.attributes[k] === val);
+        }
+        default: return false;
+      }
+    });
+    if (!ok) return false;
+  }
+  return true;
+}
+
+function line(e: EngineEvent, format: string | undefined): string {
+  if (format === 'json') return JSON.stringify(e);
+  if (format) return renderTemplate(format, { ...e, Type: e.type, Action: e.action, ID: e.id, Actor: { ID: e.id, Attributes: e.attributes } });
+  const when = new Date(Math.floor(e.timeNano / 1e6)).toISOString().replace(/\.(\d{3})Z$/, (_, ms: string) => `.${ms}${String(e.timeNano % 1e6).padStart(6, '0')}Z`);
+  const attrs = Object.entries(e.attributes).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join(', ');
+  return `${when} ${e.type} ${e.action} ${e.id} (${attrs})`;
+}
+
+export const command: CommandDefinition<EventsOptions> = {
+  name: 'events',
+  usage: '[OPTIONS]',
+  summary: 'Get real time events from the engine (from its append-only event log)',
+  options: [
+    { name: 'since', type: 'string', description: 'Show all events created since timestamp' },
+    { name: 'until', type: 'string', description: 'Stream events until this timestamp' },
+    { name: 'filter', short: 'f', type: 'list', description: 'Filter output based on conditions provided (type, event, container, image, label)' },
+    { name: 'format', type: 'string', description: 'Format the output: json or a Go-like template' },
+  ],
+  toOptions(args: ParsedArgs) {
+    const since = str(args, 'since');
+    const until = str(args, 'until');
+    return {
+      since: since === undefined ? undefined : parseTimeArg(since, '--since'),
+      until: until === undefined ? undefined : parseTimeArg(until, '--until'),
+      filters: list(args, 'filter'), format: str(args, 'format'),
+    };
+  },
+  async run(opts, ctx) {
+    const filters = parseFilters(opts.filters, ['type', 'event', 'container', 'image', 'label']);
+    const file = eventsFile(ctx.layout);
+    const sinceNs = opts.since ? Date.parse(opts.since) * 1e6 : Date.now() * 1e6;
+    const untilNs = opts.until ? Date.parse(opts.until) * 1e6 : Infinity;
+    let offset = 0;
+    for (;;) {
+      let text = '';
+      try {
+        const fd = fs.openSync(file, 'r');
+        const size = fs.fstatSync(fd).size;
+        if (size > offset) {
+          const buf = Buffer.alloc(size - offset);
+          fs.readSync(fd, buf, 0, buf.length, offset);
+          const cut = buf.lastIndexOf(0x0a) + 1;
+          text = buf.subarray(0, cut).toString('utf8');
+          offset += cut;
+        }
+        fs.closeSync(fd);
+      } catch {
+        // no events yet
+      }
+      for (const e of parseEvents(text)) {
+        if (e.timeNano < sinceNs || e.timeNano > untilNs || !matches(e, filters)) continue;
+        ctx.io.stdout.write(line(e, opts.format) + '\n');
+      }
+      if (Date.now() * 1e6 > untilNs) return 0;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  },
+};

@@ -1,0 +1,65 @@
+// docker exec: a new process in a running container, with the container's environment, user
+// and capabilities unless told otherwise.
+import * as fs from 'node:fs';
+import { FailedPreconditionError } from '../../errors/errors';
+import type { InitResult, StdioSlot } from '../../runtime/nsexec';
+import { execProcess } from '../../runtime/ops/exec';
+import type { Process } from '../../runtime/spec';
+import { CAPABILITIES } from '../../sys/linux-constants';
+import { mergeEnv, resolveEnvEntry } from '../container-config';
+import { DEFAULT_CAPABILITIES } from '../oci-spec';
+import { resolveUserInRootfs } from '../user';
+import { event, store, viewContainer, type EngineDeps } from './context';
+
+export interface ExecOptions {
+  ref: string;
+  cmd: string[];
+  interactive: boolean;
+  tty: boolean;
+  detach: boolean;
+  env: string[];
+  workdir?: string;
+  user?: string;
+  privileged: boolean;
+  consoleSize?: { rows: number; cols: number };
+}
+
+/** --privileged: every capability this process may pass on (not those the host withholds from root). */
+export function heldCapabilities(): string[] {
+  const m = /^CapPrm:\s*([0-9a-f]+)/m.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+  const held = BigInt(`0x${m?.[1] ?? '0'}`);
+  return CAPABILITIES.filter((_, bit) => (held >> BigInt(bit)) & 1n);
+}
+
+export async function execContainer(deps: EngineDeps, opts: ExecOptions, stdio: [StdioSlot, StdioSlot, StdioSlot]): Promise<InitResult | undefined> {
+  const record = store(deps).resolve(opts.ref);
+  const view = viewContainer(deps, record);
+  if (view.derived.status === 'paused') throw new FailedPreconditionError(`container ${record.name} is paused, unpause the container before exec`);
+  if (view.derived.status !== 'running' || !view.state) throw new FailedPreconditionError(`container ${record.name} is not running`);
+  const state = view.state;
+  const user = resolveUserInRootfs(`/proc/${state.pid}/root`, opts.user ?? record.config.User);
+  const extra = opts.env.map((e) => resolveEnvEntry(e, process.env, '-e')).filter((e): e is string => e !== undefined);
+  const env = mergeEnv(record.config.Env, opts.tty ? ['TERM=xterm'] : [], extra);
+  const caps = opts.privileged ? heldCapabilities() : DEFAULT_CAPABILITIES;
+  const isRoot = user.uid === 0;
+  const proc: Process = {
+    terminal: opts.tty,
+    ...(opts.tty && opts.consoleSize ? { consoleSize: { height: opts.consoleSize.rows, width: opts.consoleSize.cols } } : {}),
+    user: { uid: user.uid, gid: user.gid, ...(user.additionalGids.length ? { additionalGids: user.additionalGids } : {}) },
+    args: opts.cmd,
+    env: env.some((e) => e.startsWith('HOME=')) ? env : [...env, `HOME=${user.home}`],
+    cwd: opts.workdir ?? (record.config.WorkingDir || '/'),
+    capabilities: { bounding: caps, effective: isRoot ? caps : [], permitted: isRoot ? caps : [] },
+  };
+  event(deps, record, 'exec_create', { execID: '', command: opts.cmd.join(' ') });
+  const result = await execProcess({
+    state, process: proc, stdio, stdinRelay: opts.interactive && opts.tty, detach: opts.detach,
+    forwardSignals: !opts.tty, log: deps.log,
+    onPid: () => event(deps, record, 'exec_start', { command: opts.cmd.join(' ') }),
+  });
+  if (result) {
+    const code = result.status.signal !== undefined ? 128 + result.status.signal : result.status.code;
+    event(deps, record, 'exec_die', { exitCode: String(code) });
+  }
+  return result;
+}

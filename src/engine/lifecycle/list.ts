@@ -1,0 +1,80 @@
+// docker ps: every container's view, newest first, filtered; stale ones are repaired on the way
+// (a container whose process died while nothing watched releases what it held).
+import { InvalidArgumentError } from '../../errors/errors';
+import { Lock } from '../../store/lock';
+import type { Status } from '../container-status';
+import { store, viewContainer, type ContainerView, type EngineDeps } from './context';
+import { releaseStopped } from './release';
+
+export interface ListOptions {
+  all: boolean;
+  /** docker's --filter key=value, repeated keys OR'ed, different keys AND'ed. */
+  filters: string[];
+  last?: number;
+  latest?: boolean;
+}
+
+const STATUSES: Status[] = ['created', 'running', 'paused', 'restarting', 'exited', 'dead'];
+
+export function parseFilters(filters: string[], allowed: string[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const f of filters) {
+    const eq = f.indexOf('=');
+    const key = eq < 0 ? f : f.slice(0, eq);
+    if (eq < 0 || !allowed.includes(key)) throw new InvalidArgumentError(`invalid filter '${f}'`, { hint: `filters: ${allowed.join(', ')}` });
+    out.set(key, [...(out.get(key) ?? []), f.slice(eq + 1)]);
+  }
+  return out;
+}
+
+function matches(view: ContainerView, filters: Map<string, string[]>, imageIdsFor: (ref: string) => string | undefined): boolean {
+  const { record } = view;
+  for (const [key, values] of filters) {
+    const ok = values.some((v) => {
+      switch (key) {
+        case 'status':
+          if (!STATUSES.includes(v as Status)) throw new InvalidArgumentError(`invalid filter 'status=${v}'`, { hint: `statuses: ${STATUSES.join(', ')}` });
+          return view.derived.status === v;
+        case 'name': return new RegExp(v).test(record.name);
+        case 'id': return record.id.startsWith(v);
+        case 'label': {
+          const eq = v.indexOf('=');
+          const k = eq < 0 ? v : v.slice(0, eq);
+          return k in record.config.Labels && (eq < 0 || record.config.Labels[k] === v.slice(eq + 1));
+        }
+        case 'ancestor': return record.image === v || record.imageId === imageIdsFor(v) || record.imageId.startsWith(`sha256:${v}`);
+        case 'exited': return view.derived.status === 'exited' && String(view.exit?.exitCode) === v;
+        default: return false;
+      }
+    });
+    if (!ok) return false;
+  }
+  return true;
+}
+
+/** Releases a stale container's resources if nobody else is working on it right now. */
+async function repair(deps: EngineDeps, view: ContainerView): Promise<ContainerView> {
+  const lock = new Lock(deps.layout.lockFile(`container-${view.record.id}`));
+  if (!lock.tryAcquire()) return view;
+  try {
+    const fresh = viewContainer(deps, view.record);
+    if (fresh.derived.stale) await releaseStopped(deps, fresh);
+    return viewContainer(deps, view.record);
+  } finally {
+    lock.release();
+  }
+}
+
+export async function listContainers(deps: EngineDeps, opts: ListOptions): Promise<ContainerView[]> {
+  const filters = parseFilters(opts.filters, ['status', 'name', 'id', 'label', 'ancestor', 'exited']);
+  const imageIds = new Map<string, string | undefined>();
+  const imageIdFor = (ref: string) => imageIds.get(ref);
+  for (const v of filters.get('ancestor') ?? []) imageIds.set(v, (await deps.images.find(v).catch(() => undefined))?.id);
+  let views = store(deps).list().map((r) => viewContainer(deps, r));
+  views = await Promise.all(views.map((v) => (v.derived.stale ? repair(deps, v) : v)));
+  views.sort((a, b) => (a.record.created < b.record.created ? 1 : -1));
+  if (opts.latest) views = views.slice(0, 1);
+  else if (opts.last !== undefined && opts.last >= 0) views = views.slice(0, opts.last);
+  else if (!opts.all && !filters.has('status')) views = views.filter((v) => v.derived.status === 'running' || v.derived.status === 'paused' || v.derived.status === 'restarting');
+  return views.filter((v) => matches(v, filters, imageIdFor));
+}

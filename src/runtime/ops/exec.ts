@@ -1,0 +1,50 @@
+// Runs a process inside a running container (docker exec, runc exec): nsexec joins the init's
+// namespaces, we put the process in the container's cgroup, and it execs.
+import { CgroupManager } from '../../cgroups/manager';
+import { detectHostCgroups } from '../../cgroups/hierarchy';
+import type { Logger } from '../../log/log';
+import { spawnInit, type InitResult, type StdioSlot } from '../nsexec';
+import { encodePlan } from '../plan';
+import type { Process } from '../spec';
+import { execPlan } from '../specconv';
+import type { RuntimeState } from '../state';
+import { forwardSignals } from './signals';
+
+export interface ExecProcessOptions {
+  state: RuntimeState;
+  process: Process;
+  stdio: [StdioSlot, StdioSlot, StdioSlot];
+  stdinRelay: boolean;
+  /** Return once the process exec'd, without waiting for it. */
+  detach: boolean;
+  forwardSignals: boolean;
+  log: Logger;
+  onPid?: (pid: number) => void;
+}
+
+/** The process's exit status, or undefined when detached. */
+export async function execProcess(opts: ExecProcessOptions): Promise<InitResult | undefined> {
+  const plan = execPlan(opts.process, opts.state.pid, { detach: opts.detach, stdinRelay: opts.stdinRelay, log: opts.log.stepsEnabled });
+  const init = spawnInit(encodePlan(plan), { stdio: opts.stdio, log: opts.log });
+  let stop = () => undefined as void;
+  try {
+    const pid = await init.waitPid();
+    try {
+      new CgroupManager(detectHostCgroups(), opts.state.cgroupsPath, opts.log).join(pid);
+    } catch (err) {
+      init.abort();
+      throw err;
+    }
+    opts.onPid?.(pid);
+    stop = forwardSignals(pid, opts.forwardSignals, init.stage0Pid);
+    init.go();
+    if (opts.detach) {
+      await init.waitExec();
+      init.close();
+      return undefined;
+    }
+    return await init.waitExit();
+  } finally {
+    stop();
+  }
+}
