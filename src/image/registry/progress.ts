@@ -49,7 +49,7 @@ class TtyProgress implements ProgressSink {
     const prev = this.drawn.get(id);
     if (prev && prev.status === status && MOVING.has(status) && now - prev.at < REDRAW_MS) return;
     this.drawn.set(id, { status, at: now });
-    const text = this.fit(`${id}: ${status}${MOVING.has(status) && total ? ` ${bar(current ?? 0, total)}` : ''}`);
+    const text = this.fit(`${id}: ${status}${MOVING.has(status) && total ? ` ${bar(current ?? 0, total, this.cols() > 110)}` : ''}`);
     const row = this.rowOf.get(id);
     if (row === undefined) {
       this.rowOf.set(id, this.rows++);
@@ -60,17 +60,23 @@ class TtyProgress implements ProgressSink {
     this.out.write(`\x1b[${up}A\r\x1b[2K${text}\x1b[${up}B\r`);
   }
 
+  private cols(): number {
+    return this.out.columns || 80;
+  }
+
   private fit(text: string): string {
-    const cols = this.out.columns ?? 80;
+    const cols = this.cols();
     return text.length >= cols ? text.slice(0, cols - 1) : text;
   }
 }
 
-/** "[=====>      ]  1.2MB/3.4MB" (docker's 50-column bar). */
-export function bar(current: number, total: number): string {
+/** "[=====>      ]  1.2MB/3.4MB": docker's 50-column bar, shown only on terminals wider than 110 columns. */
+export function bar(current: number, total: number, wide = true): string {
+  const numbers = `${humanSize(current).padStart(8)}/${humanSize(total)}`;
+  if (!wide) return numbers;
   const width = 50;
   const filled = Math.min(width, Math.floor((current / total) * width));
   const arrow = filled < width ? '>' : '';
   const body = `${'='.repeat(filled)}${arrow}`.padEnd(width, ' ').slice(0, width);
-  return `[${body}] ${humanSize(current).padStart(8)}/${humanSize(total)}`;
+  return `[${body}] ${numbers}`;
 }
