@@ -39,9 +39,9 @@ test('the monitor still alive while the init is gone: still exiting, not stale y
   assert.deepEqual(deriveStatus({ ...base, state, monitorAlive: true }), { status: 'running', reason: 'exiting', stale: false });
 });
 
-test('state from another boot is stale whatever the pid says', () => {
+test('state from another boot is stale whatever the pid says: the container exited', () => {
   const d = deriveStatus({ ...base, bootId: 'boot2', state, initAlive: true });
-  assert.equal(d.status, 'dead');
+  assert.equal(d.status, 'exited');
   assert.equal(d.stale, true);
   assert.match(d.reason!, /rebooted/);
 });

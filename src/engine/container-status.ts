@@ -38,13 +38,12 @@ export function deriveStatus(f: StatusFacts): DerivedStatus {
     if (f.restarting) return { status: 'restarting', stale: false };
     if (f.exit || f.startedAt) return exitedAfterStart || !f.startedAt
       ? { status: 'exited', stale: false }
-      : { status: 'dead', reason: 'the container stopped without recording how', stale: false };
+      : { status: 'dead', reason: 'the container process died while nothing watched it', stale: false };
     return { status: 'created', stale: false };
   }
   if (f.state.bootId && f.state.bootId !== f.bootId) {
-    return exitedAfterStart
-      ? { status: 'exited', reason: 'the host rebooted', stale: true }
-      : { status: 'dead', reason: 'the host rebooted while the container ran', stale: true };
+    // Nothing survives a reboot: the container stopped, whether or not its exit was recorded.
+    return { status: 'exited', reason: 'the host rebooted', stale: true };
   }
   if (f.initAlive) return { status: f.frozen ? 'paused' : 'running', stale: false };
   if (exitedAfterStart) return { status: 'exited', stale: true };

@@ -11,6 +11,7 @@ import type { Layout } from '../store/layout';
 import type { ContainerConfig, HostConfig } from './container-config';
 import type { ResolvedResources } from './resources';
 import type { MountPoint } from '../volume/container-mounts';
+import type { ContainerNetworkConfig, NetworkSettings } from '../network/settings';
 
 export interface ContainerRecord {
   schemaVersion: 1;
@@ -29,8 +30,10 @@ export interface ContainerRecord {
   limits: ResolvedResources;
   /** Volumes, binds and tmpfs mounts, resolved at create time. */
   mounts: MountPoint[];
+  /** The network flags as resolved at create time (mode, networks with aliases and --ip, -p, --expose, -P). */
+  network?: ContainerNetworkConfig;
   /** docker's NetworkSettings, kept current by the networking code. */
-  networkSettings?: unknown;
+  networkSettings?: NetworkSettings;
 }
 
 export interface ExitRecord {
@@ -67,10 +70,27 @@ export class ContainerStore {
   /** Creates the container's directory and record; mkdir without -p is the "already exists" check. */
   create(record: ContainerRecord): string {
     fs.mkdirSync(this.layout.containersDir, { recursive: true, mode: 0o700 });
+    // The directory appears with its record already inside (rename), so a crash never leaves a
+    // container directory without a container.json; only a ".creating-" directory, swept later.
     const dir = this.dir(record.id);
-    fs.mkdirSync(dir, { mode: 0o700 });
-    writeJsonAtomic(path.join(dir, 'container.json'), record);
+    const staging = path.join(this.layout.containersDir, `.creating-${record.id}`);
+    fs.mkdirSync(staging, { mode: 0o700 });
+    writeJsonAtomic(path.join(staging, 'container.json'), record);
+    fs.renameSync(staging, dir);
     return dir;
+  }
+
+  /** Staging directories of creates that died half-way (their container lock is free). */
+  abandonedCreates(isLocked: (id: string) => boolean): string[] {
+    let entries: string[];
+    try {
+      entries = fs.readdirSync(this.layout.containersDir);
+    } catch {
+      return [];
+    }
+    return entries
+      .filter((e) => e.startsWith('.creating-') && !isLocked(e.slice('.creating-'.length)))
+      .map((e) => path.join(this.layout.containersDir, e));
   }
 
   load(id: string): ContainerRecord | undefined {

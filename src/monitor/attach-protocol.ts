@@ -25,6 +25,8 @@ export interface ExitInfo {
   signal: number;
   oomKilled: boolean;
   finishedAt: string;
+  /** Set when the engine, not the monitor, recorded the end (e.g. the host rebooted). */
+  error?: string;
 }
 
 export type MonitorFrame = { type: 'O' | 'E'; data: Buffer } | { type: 'X'; exit: ExitInfo };

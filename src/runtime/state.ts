@@ -38,12 +38,16 @@ export function loadState(dir: string): RuntimeState | undefined {
   return readJsonIfExists<RuntimeState>(stateFile(dir));
 }
 
-/** Start time of a process in clock ticks since boot, or undefined if it is gone. */
+/**
+ * Start time of a process in clock ticks since boot, or undefined if it is gone. A zombie counts
+ * as gone: an orphan re-parented to a PID 1 that never reaps stays a zombie forever.
+ */
 export function pidStartTime(pid: number): string | undefined {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // comm may hold spaces and parentheses: fields resume after the last ')'.
     const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (rest[0] === 'Z' || rest[0] === 'X') return undefined;
     return rest[19];
   } catch {
     return undefined;

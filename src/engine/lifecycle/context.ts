@@ -13,7 +13,7 @@ import type { Layout } from '../../store/layout';
 import { withLock } from '../../store/lock';
 import { bootId } from '../../sys/boot-id';
 import { ContainerStore, type ContainerRecord } from '../container-store';
-import { deriveStatus, type DerivedStatus } from '../container-status';
+import { comparableTime, deriveStatus, type DerivedStatus } from '../container-status';
 import { recordEvent } from '../events';
 
 export interface EngineDeps {
@@ -76,6 +76,12 @@ export interface ContainerView {
   exit?: ExitInfo;
   started?: StartedRecord;
   derived: DerivedStatus;
+}
+
+/** The exit file describes the latest start (not a run before it). */
+export function exitIsCurrent(view: Pick<ContainerView, 'exit' | 'started'>): boolean {
+  if (!view.exit) return false;
+  return !view.started || comparableTime(view.exit.finishedAt) >= comparableTime(view.started.startedAt);
 }
 
 export function lockContainer<T>(deps: EngineDeps, id: string, fn: () => Promise<T> | T): Promise<T> {

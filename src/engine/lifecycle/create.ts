@@ -40,7 +40,7 @@ export async function createContainer(opts: RunOptions, deps: EngineDeps): Promi
   for (const w of limits.warnings) deps.warn?.(w);
   const userEnv = readUserEnv(opts);
   const imageRef = opts.image ?? DEFAULT_IMAGE;
-  await validateNetworkOptions(opts, deps);
+  const network = await validateNetworkOptions(opts, deps);
   const image = await deps.images.resolve(imageRef);
   const mounts = await resolveMounts(opts, image, deps);
   const id = newContainerId();
@@ -48,7 +48,8 @@ export async function createContainer(opts: RunOptions, deps: EngineDeps): Promi
   const { config, hostConfig, argv } = buildContainerConfig(opts, { ref: imageRef, config: image.config }, hostname, userEnv, limits);
   const record: ContainerRecord = {
     schemaVersion: 1, id, name: opts.name ?? randomName(), created: new Date().toISOString(), path: argv[0], args: argv.slice(1),
-    image: imageRef, imageId: image.id, config, hostConfig, lowerDirs: image.layerDirs, limits, mounts,
+    image: imageRef, imageId: image.id, config, hostConfig: { ...hostConfig, PortBindings: network.ports }, lowerDirs: image.layerDirs, limits, mounts,
+    network,
   };
   const containers = store(deps);
   return lockContainer(deps, id, () =>

@@ -47,7 +47,7 @@ export function inspectView(view: ContainerView): ContainerInspect {
       OOMKilled: view.exit?.oomKilled ?? false,
       Dead: d.status === 'dead',
       Pid: alive ? view.state?.pid ?? 0 : 0,
-      ExitCode: alive ? 0 : view.exit?.exitCode ?? (d.status === 'dead' ? 255 : 0),
+      ExitCode: alive ? 0 : view.exit?.exitCode ?? (d.status === 'created' ? 0 : 255),
       Error: d.status === 'dead' ? d.reason ?? '' : '',
       StartedAt: view.started?.startedAt ?? ZERO_TIME,
       FinishedAt: alive ? ZERO_TIME : view.exit?.finishedAt ?? ZERO_TIME,

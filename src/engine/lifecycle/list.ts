@@ -1,5 +1,6 @@
 // docker ps: every container's view, newest first, filtered; stale ones are repaired on the way
 // (a container whose process died while nothing watched releases what it held).
+import * as fs from 'node:fs';
 import { InvalidArgumentError } from '../../errors/errors';
 import { Lock } from '../../store/lock';
 import type { Status } from '../container-status';
@@ -65,11 +66,23 @@ async function repair(deps: EngineDeps, view: ContainerView): Promise<ContainerV
   }
 }
 
+/** Removes what creates killed half-way left (never a directory whose create is still running). */
+export function sweepAbandonedCreates(deps: EngineDeps): void {
+  const held = (id: string) => {
+    const lock = new Lock(deps.layout.lockFile(`container-${id}`));
+    if (!lock.tryAcquire()) return true;
+    lock.release();
+    return false;
+  };
+  for (const dir of store(deps).abandonedCreates(held)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
 export async function listContainers(deps: EngineDeps, opts: ListOptions): Promise<ContainerView[]> {
   const filters = parseFilters(opts.filters, ['status', 'name', 'id', 'label', 'ancestor', 'exited']);
   const imageIds = new Map<string, string | undefined>();
   const imageIdFor = (ref: string) => imageIds.get(ref);
   for (const v of filters.get('ancestor') ?? []) imageIds.set(v, (await deps.images.find(v).catch(() => undefined))?.id);
+  sweepAbandonedCreates(deps);
   let views = store(deps).list().map((r) => viewContainer(deps, r));
   views = await Promise.all(views.map((v) => (v.derived.stale ? repair(deps, v) : v)));
   views.sort((a, b) => (a.record.created < b.record.created ? 1 : -1));
