@@ -26,6 +26,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "util.h"
 
 #define MAX_CLIENTS 16
 #define MAX_ARGS 32
@@ -51,18 +52,6 @@ static void die(const char *what) {
   exit(1);
 }
 
-static int write_all(int fd, const void *buf, size_t n) {
-  const char *b = buf;
-  while (n) {
-    ssize_t w = write(fd, b, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return -1;
-    b += w;
-    n -= w;
-  }
-  return 0;
-}
-
 static int listen_unix(const char *path) {
   struct sockaddr_un a = { .sun_family = AF_UNIX };
   if (strlen(path) >= sizeof a.sun_path) { errno = ENAMETOOLONG; return -1; }
@@ -72,18 +61,6 @@ static int listen_unix(const char *path) {
   if (s < 0 || bind(s, (struct sockaddr *)&a, sizeof a) < 0 || listen(s, 8) < 0) return -1;
   chmod(path, 0600);
   return s;
-}
-
-static int recv_fd(int sock) {
-  char byte;
-  struct iovec iov = { &byte, 1 };
-  union { struct cmsghdr h; char buf[CMSG_SPACE(sizeof(int))]; } u;
-  struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
-  if (recvmsg(sock, &m, MSG_CMSG_CLOEXEC) <= 0) return -1;
-  struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-  int fd = -1;
-  if (c && c->cmsg_type == SCM_RIGHTS) memcpy(&fd, CMSG_DATA(c), sizeof fd);
-  return fd;
 }
 
 /* ---- json-file log ---------------------------------------------------------------------- */
@@ -117,17 +94,8 @@ static void log_line(const char *stream, const char *data, size_t n) {
   clock_gettime(CLOCK_REALTIME, &ts);
   gmtime_r(&ts.tv_sec, &tm);
   size_t o = (size_t)snprintf(buf, sizeof buf, "{\"log\":\"");
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)data[i];
-    if (c == '"' || c == '\\') { buf[o++] = '\\'; buf[o++] = (char)c; }
-    else if (c == '\n') { buf[o++] = '\\'; buf[o++] = 'n'; }
-    else if (c == '\r') { buf[o++] = '\\'; buf[o++] = 'r'; }
-    else if (c == '\t') { buf[o++] = '\\'; buf[o++] = 't'; }
-    else if (c < 0x20) o += (size_t)sprintf(buf + o, "\\u%04x", c);
-    else buf[o++] = (char)c;
-  }
-  o += strftime(buf + o, 64, "\",\"stream\":\"", &tm);
-  o += (size_t)sprintf(buf + o, "%s\",\"time\":\"", stream);
+  o += json_escape(buf + o, sizeof buf - o - 128, data, n);
+  o += (size_t)sprintf(buf + o, "\",\"stream\":\"%s\",\"time\":\"", stream);
   o += strftime(buf + o, 64, "%Y-%m-%dT%H:%M:%S", &tm);
   o += (size_t)sprintf(buf + o, ".%09ldZ\"}\n", ts.tv_nsec);
   if (opt.max_size > 0 && log_size > 0 && log_size + (long)o > opt.max_size) rotate();

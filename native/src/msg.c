@@ -1,4 +1,5 @@
 #include "msg.h"
+#include "util.h"
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,16 +12,11 @@ int msg_log = 0;
 const char *msg_str(const char *s) {
   static char bufs[8][2048];
   static int turn;
-  char *b = bufs[turn++ & 7], *o = b, *end = b + sizeof bufs[0] - 8;
-  *o++ = '"';
-  for (; s && *s && o < end; s++) {
-    unsigned char ch = (unsigned char)*s;
-    if (ch == '"' || ch == '\\') { *o++ = '\\'; *o++ = ch; }
-    else if (ch < 0x20) o += snprintf(o, 7, "\\u%04x", ch);
-    else *o++ = ch;
-  }
-  *o++ = '"';
-  *o = 0;
+  char *b = bufs[turn++ & 7];
+  b[0] = '"';
+  size_t n = s ? json_escape(b + 1, sizeof bufs[0] - 2, s, strlen(s)) : 0;
+  b[n + 1] = '"';
+  b[n + 2] = 0;
   return b;
 }
 
@@ -60,32 +56,4 @@ int fail(const char *stage, int err, const char *fmt, ...) {
   msg_send("error", "\"stage\":%s,\"errno\":%d,\"message\":%s", msg_str(stage), err, msg_str(text));
   errno = err;
   return -1;
-}
-
-int send_fd(int sock, int fd) {
-  char byte = 'F';
-  struct iovec iov = { &byte, 1 };
-  union { struct cmsghdr h; char buf[CMSG_SPACE(sizeof(int))]; } u;
-  struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
-  struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  return sendmsg(sock, &m, MSG_NOSIGNAL) == 1 ? 0 : -1;
-}
-
-int recv_fd(int sock) {
-  char byte;
-  struct iovec iov = { &byte, 1 };
-  union { struct cmsghdr h; char buf[CMSG_SPACE(sizeof(int))]; } u;
-  struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
-  ssize_t n;
-  do n = recvmsg(sock, &m, MSG_CMSG_CLOEXEC); while (n < 0 && errno == EINTR);
-  if (n <= 0) return -1;
-  struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-  if (!c || c->cmsg_type != SCM_RIGHTS) return -1;
-  int fd;
-  memcpy(&fd, CMSG_DATA(c), sizeof fd);
-  return fd;
 }

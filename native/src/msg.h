@@ -3,6 +3,7 @@
 #ifndef MYDOCKER_MSG_H
 #define MYDOCKER_MSG_H
 #include <stdarg.h>
+#include "util.h"
 
 extern int msg_fd;        /* sync socket to the caller, -1 when none */
 extern int msg_log;       /* emit "log" events */
@@ -16,6 +17,4 @@ void msg_send(const char *type, const char *extra_fmt, ...) __attribute__((forma
 /* JSON-escapes s into a rotating static buffer (valid until 8 more calls). */
 const char *msg_str(const char *s);
 
-int send_fd(int sock, int fd);
-int recv_fd(int sock);
 #endif

@@ -1,5 +1,6 @@
 /* Bounds-checked parser for the InitPlan wire format (see plan.h). Fuzzed by test/plan-fuzz.c. */
 #include "plan.h"
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,71 +71,52 @@ static void *append(void *arr, size_t *n, size_t size) {
 }
 #define APPEND(arr, n) ((arr) = append((arr), &(n), sizeof *(arr)), (arr) ? &(arr)[(n) - 1] : NULL)
 
+/* Nested records are parsed from a table: each sub-tag names a field and how to read it. */
+enum kind { U64, STR, FLAG };
+struct field { unsigned tag; enum kind kind; size_t offset; };
+#define F(tag, kind, type, member) { tag, kind, offsetof(type, member) }
+
+static int parse_fields(const struct rec *r, void *base, const struct field *fields, size_t n) {
+  struct cursor c = { r->val, r->len };
+  struct rec s;
+  int k;
+  while ((k = next_rec(&c, &s)) > 0) {
+    size_t i = 0;
+    while (i < n && fields[i].tag != s.tag) i++;
+    if (i == n) return -1;
+    void *dst = (char *)base + fields[i].offset;
+    int rc = fields[i].kind == U64 ? get_u64(&s, dst) : fields[i].kind == STR ? get_str(&s, dst) : get_flag(&s, dst);
+    if (rc < 0) return -1;
+  }
+  return k;
+}
+
+static const struct field mount_fields[] = {
+  F(S_SRC, STR, struct plan_mount, src), F(S_DST, STR, struct plan_mount, dst), F(S_FSTYPE, STR, struct plan_mount, fstype),
+  F(S_DATA, STR, struct plan_mount, data), F(S_FLAGS, U64, struct plan_mount, flags),
+  F(S_PROPAGATION, U64, struct plan_mount, propagation), F(S_BIND, FLAG, struct plan_mount, bind),
+  F(S_MKFILE, FLAG, struct plan_mount, mkfile),
+};
+static const struct field device_fields[] = {
+  F(S_DEV_PATH, STR, struct plan_device, path), F(S_DEV_TYPE, U64, struct plan_device, type),
+  F(S_DEV_MAJOR, U64, struct plan_device, major), F(S_DEV_MINOR, U64, struct plan_device, minor),
+  F(S_DEV_MODE, U64, struct plan_device, mode), F(S_DEV_UID, U64, struct plan_device, uid), F(S_DEV_GID, U64, struct plan_device, gid),
+};
+static const struct field kv_fields[] = { F(S_KEY, STR, struct plan_kv, key), F(S_VALUE, STR, struct plan_kv, value) };
+static const struct field ns_fields[] = { F(S_NS_TYPE, U64, struct plan_ns, type), F(S_NS_PATH, STR, struct plan_ns, path) };
+#define PARSE(r, p, fields) parse_fields((r), (p), (fields), sizeof(fields) / sizeof(fields)[0])
+
 static int parse_mount(const struct rec *r, struct plan_mount *m) {
-  struct cursor c = { r->val, r->len };
-  struct rec s;
-  int k;
-  while ((k = next_rec(&c, &s)) > 0) {
-    int rc;
-    switch (s.tag) {
-    case S_SRC: rc = get_str(&s, &m->src); break;
-    case S_DST: rc = get_str(&s, &m->dst); break;
-    case S_FSTYPE: rc = get_str(&s, &m->fstype); break;
-    case S_DATA: rc = get_str(&s, &m->data); break;
-    case S_FLAGS: rc = get_u64(&s, &m->flags); break;
-    case S_PROPAGATION: rc = get_u64(&s, &m->propagation); break;
-    case S_BIND: rc = get_flag(&s, &m->bind); break;
-    case S_MKFILE: rc = get_flag(&s, &m->mkfile); break;
-    default: return -1;
-    }
-    if (rc < 0) return -1;
-  }
-  return k < 0 || !m->dst || m->dst[0] != '/' ? -1 : 0;
+  return PARSE(r, m, mount_fields) < 0 || !m->dst || m->dst[0] != '/' ? -1 : 0;
 }
-
 static int parse_device(const struct rec *r, struct plan_device *d) {
-  struct cursor c = { r->val, r->len };
-  struct rec s;
-  int k;
-  while ((k = next_rec(&c, &s)) > 0) {
-    int rc;
-    switch (s.tag) {
-    case S_DEV_PATH: rc = get_str(&s, &d->path); break;
-    case S_DEV_TYPE: rc = get_u64(&s, &d->type); break;
-    case S_DEV_MAJOR: rc = get_u64(&s, &d->major); break;
-    case S_DEV_MINOR: rc = get_u64(&s, &d->minor); break;
-    case S_DEV_MODE: rc = get_u64(&s, &d->mode); break;
-    case S_DEV_UID: rc = get_u64(&s, &d->uid); break;
-    case S_DEV_GID: rc = get_u64(&s, &d->gid); break;
-    default: return -1;
-    }
-    if (rc < 0) return -1;
-  }
-  return k < 0 || !d->path || d->path[0] != '/' ? -1 : 0;
+  return PARSE(r, d, device_fields) < 0 || !d->path || d->path[0] != '/' ? -1 : 0;
 }
-
 static int parse_pair(const struct rec *r, struct plan_kv *kv) {
-  struct cursor c = { r->val, r->len };
-  struct rec s;
-  int k;
-  while ((k = next_rec(&c, &s)) > 0) {
-    if (s.tag == S_KEY) { if (get_str(&s, &kv->key) < 0) return -1; }
-    else if (s.tag == S_VALUE) { if (get_str(&s, &kv->value) < 0) return -1; }
-    else return -1;
-  }
-  return k < 0 || !kv->key || !kv->value ? -1 : 0;
+  return PARSE(r, kv, kv_fields) < 0 || !kv->key || !kv->value ? -1 : 0;
 }
-
 static int parse_ns(const struct rec *r, struct plan_ns *ns) {
-  struct cursor c = { r->val, r->len };
-  struct rec s;
-  int k;
-  while ((k = next_rec(&c, &s)) > 0) {
-    if (s.tag == S_NS_TYPE) { if (get_u64(&s, &ns->type) < 0) return -1; }
-    else if (s.tag == S_NS_PATH) { if (get_str(&s, &ns->path) < 0) return -1; }
-    else return -1;
-  }
-  return k < 0 || !ns->path || !ns->type ? -1 : 0;
+  return PARSE(r, ns, ns_fields) < 0 || !ns->path || !ns->type ? -1 : 0;
 }
 
 static int parse_u64_triple(const struct rec *r, uint64_t *out, unsigned n) {

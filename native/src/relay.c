@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "msg.h"
 #include "nsexec.h"
+#include "util.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -13,17 +14,6 @@
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
-
-static int write_all(int fd, const char *b, size_t n) {
-  while (n) {
-    ssize_t w = write(fd, b, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return -1;
-    b += w;
-    n -= w;
-  }
-  return 0;
-}
 
 static void copy_winsize(int master) {
   struct winsize ws;

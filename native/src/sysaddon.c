@@ -1,5 +1,5 @@
-/* sys.node: the few thread-safe system calls Node lacks (mount, flock, mknod, xattrs).
- * Never fork, setns or unshare here: Node is multithreaded (see docs/architecture-notes.md). */
+/* sys.node: the few thread-safe system calls Node lacks (mount, flock, mknod, xattrs, raw tty).
+ * Never fork, setns or unshare here: Node is multithreaded (docs/architecture-notes.md). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <node_api.h>
@@ -13,39 +13,36 @@
 #include <sys/xattr.h>
 #include <termios.h>
 
+static napi_value str_value(napi_env env, const char *s) {
+  napi_value v;
+  napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &v);
+  return v;
+}
+
+/* Throws an Error shaped like Node's system errors: code "EPERM", errno, syscall, path. */
 static napi_value throw_errno(napi_env env, const char *syscall, const char *path) {
   int e = errno;
-  const char *code = strerrorname_np(e);
   char msg[1024];
   snprintf(msg, sizeof msg, "%s %s: %s", syscall, path ? path : "", strerror(e));
-  napi_value err, v;
-  napi_create_string_utf8(env, code ? code : "EUNKNOWN", NAPI_AUTO_LENGTH, &v);
-  napi_value m;
-  napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &m);
-  napi_create_error(env, v, m, &err);
-  napi_set_named_property(env, err, "code", v);
-  napi_create_int32(env, -e, &v);
-  napi_set_named_property(env, err, "errno", v);
-  napi_create_string_utf8(env, syscall, NAPI_AUTO_LENGTH, &v);
-  napi_set_named_property(env, err, "syscall", v);
-  if (path) {
-    napi_create_string_utf8(env, path, NAPI_AUTO_LENGTH, &v);
-    napi_set_named_property(env, err, "path", v);
-  }
+  napi_value err, code = str_value(env, strerrorname_np(e) ? strerrorname_np(e) : "EUNKNOWN"), no;
+  napi_create_error(env, code, str_value(env, msg), &err);
+  napi_create_int32(env, -e, &no);
+  napi_set_named_property(env, err, "code", code);
+  napi_set_named_property(env, err, "errno", no);
+  napi_set_named_property(env, err, "syscall", str_value(env, syscall));
+  if (path) napi_set_named_property(env, err, "path", str_value(env, path));
   napi_throw(env, err);
   return NULL;
 }
 
-/* Returns a malloc'd copy of a string argument, or NULL for null/undefined. */
-static char *str_arg(napi_env env, napi_value v) {
+/* A string argument copied into a fixed buffer; NULL for null/undefined. */
+static char *str_arg(napi_env env, napi_value v, char *buf, size_t cap) {
   napi_valuetype t;
+  size_t n;
   napi_typeof(env, v, &t);
   if (t != napi_string) return NULL;
-  size_t n;
-  napi_get_value_string_utf8(env, v, NULL, 0, &n);
-  char *s = malloc(n + 1);
-  napi_get_value_string_utf8(env, v, s, n + 1, &n);
-  return s;
+  napi_get_value_string_utf8(env, v, buf, cap, &n);
+  return buf;
 }
 
 static double num_arg(napi_env env, napi_value v) {
@@ -55,99 +52,88 @@ static double num_arg(napi_env env, napi_value v) {
 }
 
 #define ARGS(n) size_t argc = n; napi_value argv[n]; napi_get_cb_info(env, info, &argc, argv, NULL, NULL)
+#define STR(i, name) char name##_buf[4096]; char *name = str_arg(env, argv[i], name##_buf, sizeof name##_buf)
+#define CHECK(call, syscall, path) if ((call) < 0) return throw_errno(env, syscall, path)
 
 static napi_value js_mount(napi_env env, napi_callback_info info) {
   ARGS(5);
-  char *src = str_arg(env, argv[0]), *dst = str_arg(env, argv[1]), *fs = str_arg(env, argv[2]), *data = str_arg(env, argv[4]);
-  int rc = mount(src, dst, fs, (unsigned long)num_arg(env, argv[3]), data);
-  napi_value ret = rc < 0 ? throw_errno(env, "mount", dst) : NULL;
-  free(src); free(dst); free(fs); free(data);
-  return ret;
+  STR(0, src); STR(1, dst); STR(2, fs); STR(4, data);
+  CHECK(mount(src, dst, fs, (unsigned long)num_arg(env, argv[3]), data), "mount", dst);
+  return NULL;
 }
 
 static napi_value js_umount2(napi_env env, napi_callback_info info) {
   ARGS(2);
-  char *dst = str_arg(env, argv[0]);
-  int rc = umount2(dst, (int)num_arg(env, argv[1]));
-  napi_value ret = rc < 0 ? throw_errno(env, "umount", dst) : NULL;
-  free(dst);
-  return ret;
+  STR(0, dst);
+  CHECK(umount2(dst, (int)num_arg(env, argv[1])), "umount", dst);
+  return NULL;
 }
 
-/* flock(fd, op): returns true when taken, false when LOCK_NB and held elsewhere. */
+/* flock(fd, op): true when taken, false when LOCK_NB and held elsewhere. */
 static napi_value js_flock(napi_env env, napi_callback_info info) {
   ARGS(2);
   int rc;
   do rc = flock((int)num_arg(env, argv[0]), (int)num_arg(env, argv[1])); while (rc < 0 && errno == EINTR);
-  napi_value ret;
   if (rc < 0 && errno != EWOULDBLOCK) return throw_errno(env, "flock", NULL);
+  napi_value ret;
   napi_get_boolean(env, rc == 0, &ret);
   return ret;
 }
 
 static napi_value js_mknod(napi_env env, napi_callback_info info) {
   ARGS(4);
-  char *path = str_arg(env, argv[0]);
-  int rc = mknod(path, (mode_t)num_arg(env, argv[1]), makedev((unsigned)num_arg(env, argv[2]), (unsigned)num_arg(env, argv[3])));
-  napi_value ret = rc < 0 ? throw_errno(env, "mknod", path) : NULL;
-  free(path);
-  return ret;
+  STR(0, path);
+  dev_t dev = makedev((unsigned)num_arg(env, argv[2]), (unsigned)num_arg(env, argv[3]));
+  CHECK(mknod(path, (mode_t)num_arg(env, argv[1]), dev), "mknod", path);
+  return NULL;
 }
 
 static napi_value js_lsetxattr(napi_env env, napi_callback_info info) {
   ARGS(3);
-  char *path = str_arg(env, argv[0]), *name = str_arg(env, argv[1]);
+  STR(0, path); STR(1, name);
   void *data;
   size_t len;
   napi_get_buffer_info(env, argv[2], &data, &len);
-  int rc = lsetxattr(path, name, data, len, 0);
-  napi_value ret = rc < 0 ? throw_errno(env, "lsetxattr", path) : NULL;
-  free(path); free(name);
-  return ret;
+  CHECK(lsetxattr(path, name, data, len, 0), "lsetxattr", path);
+  return NULL;
 }
 
-/* Returns a Buffer, or null when the attribute does not exist. */
+/* A Buffer, or null when the attribute does not exist. */
 static napi_value js_lgetxattr(napi_env env, napi_callback_info info) {
   ARGS(2);
-  char *path = str_arg(env, argv[0]), *name = str_arg(env, argv[1]);
+  STR(0, path); STR(1, name);
   char buf[65536];
   ssize_t n = lgetxattr(path, name, buf, sizeof buf);
-  napi_value ret = NULL;
-  if (n >= 0) napi_create_buffer_copy(env, (size_t)n, buf, NULL, &ret);
-  else if (errno == ENODATA || errno == ENOTSUP) napi_get_null(env, &ret);
-  else ret = throw_errno(env, "lgetxattr", path);
-  free(path); free(name);
+  napi_value ret;
+  if (n < 0 && errno != ENODATA && errno != ENOTSUP) return throw_errno(env, "lgetxattr", path);
+  if (n < 0) napi_get_null(env, &ret);
+  else napi_create_buffer_copy(env, (size_t)n, buf, NULL, &ret);
   return ret;
 }
 
 static napi_value js_llistxattr(napi_env env, napi_callback_info info) {
   ARGS(1);
-  char *path = str_arg(env, argv[0]);
+  STR(0, path);
   char buf[65536];
   ssize_t n = llistxattr(path, buf, sizeof buf);
-  napi_value arr = NULL;
-  if (n < 0 && errno != ENOTSUP) { arr = throw_errno(env, "llistxattr", path); free(path); return arr; }
+  if (n < 0 && errno != ENOTSUP) return throw_errno(env, "llistxattr", path);
+  napi_value arr;
   napi_create_array(env, &arr);
   uint32_t i = 0;
-  for (ssize_t off = 0; n > 0 && off < n; off += (ssize_t)strlen(buf + off) + 1) {
-    napi_value s;
-    napi_create_string_utf8(env, buf + off, NAPI_AUTO_LENGTH, &s);
-    napi_set_element(env, arr, i++, s);
-  }
-  free(path);
+  for (ssize_t off = 0; off < n; off += (ssize_t)strlen(buf + off) + 1) napi_set_element(env, arr, i++, str_value(env, buf + off));
   return arr;
 }
 
-/* makeRaw(fd): puts a terminal in raw mode as docker's CLI does (output post-processing off too,
- * unlike libuv's raw mode) and returns the previous settings for restoreTermios(fd, saved). */
+/* makeRaw(fd): raw mode as docker's CLI sets it (output processing off too, unlike libuv's);
+ * returns the previous settings for restoreTermios(fd, saved). */
 static napi_value js_make_raw(napi_env env, napi_callback_info info) {
   ARGS(1);
   int fd = (int)num_arg(env, argv[0]);
   struct termios saved, raw;
-  if (tcgetattr(fd, &saved) < 0) return throw_errno(env, "tcgetattr", NULL);
+  CHECK(tcgetattr(fd, &saved), "tcgetattr", NULL);
   raw = saved;
   cfmakeraw(&raw);
-  if (tcsetattr(fd, TCSANOW, &raw) < 0) return throw_errno(env, "tcsetattr", NULL);
+  CHECK(tcsetattr(fd, TCSANOW, &raw), "tcsetattr", NULL);
   napi_value buf;
   napi_create_buffer_copy(env, sizeof saved, &saved, NULL, &buf);
   return buf;
@@ -158,22 +144,17 @@ static napi_value js_restore_termios(napi_env env, napi_callback_info info) {
   void *data;
   size_t len;
   napi_get_buffer_info(env, argv[1], &data, &len);
-  if (len == sizeof(struct termios) && tcsetattr((int)num_arg(env, argv[0]), TCSANOW, (struct termios *)data) < 0)
-    return throw_errno(env, "tcsetattr", NULL);
+  if (len == sizeof(struct termios)) CHECK(tcsetattr((int)num_arg(env, argv[0]), TCSANOW, data), "tcsetattr", NULL);
   return NULL;
 }
 
+#define FN(name, fn) { name, NULL, fn, NULL, NULL, NULL, napi_default, NULL }
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
-    { "mount", NULL, js_mount, NULL, NULL, NULL, napi_default, NULL },
-    { "umount2", NULL, js_umount2, NULL, NULL, NULL, napi_default, NULL },
-    { "flock", NULL, js_flock, NULL, NULL, NULL, napi_default, NULL },
-    { "mknod", NULL, js_mknod, NULL, NULL, NULL, napi_default, NULL },
-    { "lsetxattr", NULL, js_lsetxattr, NULL, NULL, NULL, napi_default, NULL },
-    { "lgetxattr", NULL, js_lgetxattr, NULL, NULL, NULL, napi_default, NULL },
-    { "llistxattr", NULL, js_llistxattr, NULL, NULL, NULL, napi_default, NULL },
-    { "makeRaw", NULL, js_make_raw, NULL, NULL, NULL, napi_default, NULL },
-    { "restoreTermios", NULL, js_restore_termios, NULL, NULL, NULL, napi_default, NULL },
+    FN("mount", js_mount), FN("umount2", js_umount2), FN("flock", js_flock), FN("mknod", js_mknod),
+    FN("lsetxattr", js_lsetxattr), FN("lgetxattr", js_lgetxattr), FN("llistxattr", js_llistxattr),
+    FN("makeRaw", js_make_raw), FN("restoreTermios", js_restore_termios),
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;
