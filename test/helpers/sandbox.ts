@@ -151,7 +151,7 @@ function killCgroup(dir: string): void {
   }
 }
 
-/** The init pid of a running container, from the runtime state file. */
+/** The init pid of a running container (from the runtime state file), once it has exec'd its command. */
 export function waitForPid(sb: Sandbox, timeoutMs = 10_000): Promise<{ id: string; pid: number }> {
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
@@ -159,7 +159,8 @@ export function waitForPid(sb: Sandbox, timeoutMs = 10_000): Promise<{ id: strin
       try {
         for (const id of fs.readdirSync(path.join(sb.runroot, 'runtime'))) {
           const state = JSON.parse(fs.readFileSync(path.join(sb.runroot, 'runtime', id, 'state.json'), 'utf8'));
-          return resolve({ id, pid: state.pid });
+          // until execve the init is still nsexec, busy setting the container up
+          if (!fs.readFileSync(`/proc/${state.pid}/cmdline`, 'utf8').includes('mydocker-nsexec')) return resolve({ id, pid: state.pid });
         }
       } catch {
         // not yet
