@@ -50,6 +50,10 @@ export const COMMANDS: Record<string, Loader> = {
   rmi: () => import('./commands/rmi'),
   history: () => import('./commands/history'),
   image: () => import('./commands/image'),
+  volume: () => import('./commands/volume'),
+  commit: () => import('./commands/commit'),
+  export: () => import('./commands/export'),
+  system: () => import('./commands/system'),
 };
 
 const GLOBAL_OPTIONS: OptionSpec[] = [
