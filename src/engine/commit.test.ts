@@ -12,8 +12,8 @@ const image: ImageConfig = {
 
 function recordFor(over: Parameters<typeof defaultRunOptions>[0]): ContainerRecord {
   const opts = defaultRunOptions({ image: 'x', ...over });
-  const { config } = buildContainerConfig(opts, { ref: 'x', config: image }, 'abc123', opts.env);
-  return { config } as ContainerRecord;
+  const { config, hostConfig } = buildContainerConfig(opts, { ref: 'x', config: image }, 'abc123', opts.env);
+  return { config, hostConfig } as ContainerRecord;
 }
 
 describe('commitConfig', () => {
@@ -28,6 +28,11 @@ describe('commitConfig', () => {
     assert.deepEqual(c.ExposedPorts, { '80/tcp': {} });
     assert.deepEqual(c.Volumes, { '/data': {} });
     assert.equal(c.StopSignal, 'SIGQUIT');
+  });
+
+  it('keeps anonymous volumes given with -v, as docker does', () => {
+    const c = commitConfig(recordFor({ volumes: ['/cache', 'named:/n', '/host:/h'] }), image, []);
+    assert.deepEqual(c.Volumes, { '/data': {}, '/cache': {} });
   });
 
   it('leaves out what the engine adds (HOSTNAME, TERM for -t)', () => {

@@ -52,6 +52,9 @@ export function commitConfig(record: ContainerRecord, parent: ImageConfig, chang
     Labels: Object.keys(c.Labels ?? {}).length ? { ...c.Labels } : undefined,
     StopSignal: c.StopSignal ?? parent.StopSignal,
   };
+  // docker keeps `-v /path` (anonymous volumes given on the command line) in the container's config.Volumes
+  const anonymous = (record.hostConfig?.Binds ?? []).filter((b) => !b.includes(':'));
+  if (anonymous.length) config.Volumes = { ...(config.Volumes ?? {}), ...Object.fromEntries(anonymous.map((v) => [v, {}])) };
   for (const change of changes) applyChange(config, change);
   return config;
 }
