@@ -79,12 +79,16 @@ async function ensureVolume(deps: EngineDeps, mp: MountPoint, rootfs: string): P
   return store.withVolumeLock(name, () => {
     store.createLocked(name, { ...(mp.VolumeLabels ? { labels: mp.VolumeLabels } : {}), anonymous: mp.Anonymous === true });
     const data = store.checkedDataDir(name);
-    if (!mp.NoCopy && isEmptyDir(data)) {
-      const volumeDir = path.dirname(data);
+    const volumeDir = path.dirname(data);
+    const marker = path.join(volumeDir, '.seeding'); // present while a seed moves entries in
+    const resuming = fs.existsSync(marker);
+    if (!mp.NoCopy && (resuming || isEmptyDir(data))) {
       for (const leftover of fs.readdirSync(volumeDir).filter((n) => n.startsWith('.seed-'))) {
         fs.rmSync(path.join(volumeDir, leftover), { recursive: true, force: true });
       }
-      seedVolume(rootfs, mp.Destination, data, path.join(volumeDir, `.seed-${randomBytes(6).toString('hex')}`), deps.log);
+      fs.writeFileSync(marker, '');
+      seedVolume(rootfs, mp.Destination, data, path.join(volumeDir, `.seed-${randomBytes(6).toString('hex')}`), deps.log, { onlyMissing: resuming });
+      fs.rmSync(marker, { force: true });
     }
     return data;
   });

@@ -84,6 +84,17 @@ describe('seedVolume', () => {
     assert.ok(isEmptyDir(data));
   });
 
+  it('resumes an interrupted seed: only the missing top-level entries are moved in', () => {
+    const { rootfs, data, staging } = dirs();
+    fs.mkdirSync(path.join(rootfs, 'data', 'sub'), { recursive: true });
+    fs.writeFileSync(path.join(rootfs, 'data', 'a'), 'image a');
+    fs.writeFileSync(path.join(rootfs, 'data', 'sub', 'b'), 'image b');
+    fs.writeFileSync(path.join(data, 'a'), 'changed since'); // moved in before the crash, then changed
+    seedVolume(rootfs, '/data', data, staging, silentLogger, { onlyMissing: true });
+    assert.equal(fs.readFileSync(path.join(data, 'a'), 'utf8'), 'changed since');
+    assert.equal(fs.readFileSync(path.join(data, 'sub', 'b'), 'utf8'), 'image b');
+  });
+
   it('replaces, never writes through, what appeared in the volume meanwhile', () => {
     const { base, rootfs, data, staging } = dirs();
     fs.mkdirSync(path.join(rootfs, 'data'));

@@ -6,7 +6,9 @@
 //
 // The copy goes to a private staging dir first and then into _data one top-level entry at a time with
 // rename(2): another container may already be running with this volume mounted, and whatever it puts into
-// _data meanwhile (a symlink to /etc, say) is replaced, never written through.
+// _data meanwhile (a symlink to /etc, say) is replaced, never written through. (Renaming the whole staging dir
+// over _data would detach _data from every container that has it mounted.) Each entry arrives whole, so a seed
+// interrupted by a crash left some top-level entries in place; the caller resumes it with onlyMissing.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../log/log';
@@ -31,7 +33,9 @@ export function isEmptyDir(dir: string): boolean {
  * Copies the rootfs content at dest into dataDir (which must be empty), using staging (a fresh path on the same
  * filesystem, not created yet). Returns undefined when the rootfs has no directory at dest.
  */
-export function seedVolume(rootfs: string, dest: string, dataDir: string, staging: string, log: Logger): SeedResult | undefined {
+export function seedVolume(
+  rootfs: string, dest: string, dataDir: string, staging: string, log: Logger, opts: { onlyMissing?: boolean } = {},
+): SeedResult | undefined {
   const source = secureJoin(rootfs, dest);
   let st: fs.Stats;
   try {
@@ -48,6 +52,7 @@ export function seedVolume(rootfs: string, dest: string, dataDir: string, stagin
     copier.finishTimes();
     for (const name of fs.readdirSync(staging)) {
       try {
+        if (opts.onlyMissing && lstatOrUndefined(path.join(dataDir, name))) continue; // moved in before the interruption
         fs.renameSync(path.join(staging, name), path.join(dataDir, name));
       } catch (err) {
         // a container using the volume made a non-empty directory of that name meanwhile: its content stays
@@ -60,6 +65,14 @@ export function seedVolume(rootfs: string, dest: string, dataDir: string, stagin
   }
   log.step('volume', 'volume-seed', { from: dest, to: dataDir, entries: result.entries });
   return result;
+}
+
+function lstatOrUndefined(p: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(p);
+  } catch {
+    return undefined;
+  }
 }
 
 function copyXattrs(from: string, to: string): void {

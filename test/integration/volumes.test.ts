@@ -51,6 +51,17 @@ describe('named volumes', () => {
     ok(['volume', 'rm', 'seeded1']);
   });
 
+  test('a seed killed half-way is completed by the next start, without touching what arrived', () => {
+    ok(['volume', 'create', 'halfseed']);
+    fs.writeFileSync(path.join(dataDir('halfseed'), 'group'), 'arrived before the crash\n');
+    fs.writeFileSync(path.join(sb.root, 'volumes', 'halfseed', '.seeding'), '');
+    fs.mkdirSync(path.join(sb.root, 'volumes', 'halfseed', '.seed-dead'));
+    const r = ok(['run', '--rm', '-v', 'halfseed:/etc', 'busybox', 'sh', '-c', 'cat /etc/group; grep -c root /etc/passwd']);
+    assert.equal(r.stdout, 'arrived before the crash\n1\n');
+    assert.deepEqual(fs.readdirSync(path.join(sb.root, 'volumes', 'halfseed')).sort(), ['_data', 'volume.json']);
+    ok(['volume', 'rm', 'halfseed']);
+  });
+
   test('nocopy leaves the volume empty', () => {
     const r = ok(['run', '--rm', '-v', 'nocopy1:/etc:nocopy', 'busybox', 'ls', '-A', '/etc']);
     assert.equal(r.stdout.split('\n').filter((l) => l && !['hosts', 'hostname', 'resolv.conf'].includes(l)).length, 0, r.stdout);
