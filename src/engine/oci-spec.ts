@@ -57,6 +57,12 @@ export function defaultMounts(): Mount[] {
   ];
 }
 
+/** Parents before children, as docker sorts them: a volume on /etc must not hide /etc/hosts. */
+export function byDepth(mounts: Mount[]): Mount[] {
+  const depth = (m: Mount) => m.destination.split('/').filter(Boolean).length;
+  return mounts.map((m, i) => ({ m, i })).sort((a, b) => depth(a.m) - depth(b.m) || a.i - b.i).map((x) => x.m);
+}
+
 export function buildSpec(input: SpecInput): Spec {
   const { config, hostConfig, user } = input;
   const isRoot = user.uid === 0;
@@ -88,13 +94,13 @@ export function buildSpec(input: SpecInput): Spec {
     },
     root: { path: input.rootfs, readonly: hostConfig.ReadonlyRootfs === true },
     hostname: config.Hostname,
-    mounts: [
+    mounts: byDepth([
       ...defaultMounts(),
       bind('/etc/resolv.conf', input.etcFiles.resolvConf),
       bind('/etc/hostname', input.etcFiles.hostname),
       bind('/etc/hosts', input.etcFiles.hosts),
       ...(input.extraMounts ?? []),
-    ],
+    ]),
     linux: {
       namespaces,
       cgroupsPath: input.cgroupsPath,

@@ -34,6 +34,9 @@ const renderers: Record<string, Render> = {
   'go': () => `told the container init to continue: its cgroup is ready`,
   'exit': (f) => (f.signal ? `the container was killed by signal ${s(f.signal)}` : `the container exited with code ${s(f.code)}`),
   'container-remove': (f) => `removed container ${s(f.id)} and its writable layer`,
+  'volume-create': (f) => `created volume ${s(f.name)} at ${s(f.path)}`,
+  'volume-seed': (f) => `seeded the new volume from the image: copied ${s(f.entries)} entries of ${s(f.from)} into ${s(f.to)}`,
+  'volume-remove': (f) => `removed volume ${s(f.name)} (${s(f.path)})`,
   // C core (nsexec)
   'setns': (f) => `joined the existing ${s(f.ns)} namespace ${s(f.path)}`,
   'clone': (f) => `created a new ${s(f.ns)} namespace for the container init (clone)`,

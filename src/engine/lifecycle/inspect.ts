@@ -1,6 +1,6 @@
 // docker inspect for containers: docker's JSON shape, from the record and the derived status.
 import type { ContainerConfig, HostConfig } from '../container-config';
-import type { MountPoint } from '../../volume/container-mounts';
+import { dockerMountPoint } from '../../volume/container-mounts';
 import type { ContainerView, EngineDeps } from './context';
 import { store, viewContainer } from './context';
 
@@ -24,7 +24,7 @@ export interface ContainerInspect {
   Platform: string;
   HostConfig: HostConfig;
   GraphDriver: { Name: string; Data: Record<string, string> };
-  Mounts: MountPoint[];
+  Mounts: ReturnType<typeof dockerMountPoint>[];
   Config: ContainerConfig;
   NetworkSettings: unknown;
 }
@@ -66,7 +66,7 @@ export function inspectView(view: ContainerView): ContainerInspect {
       Name: 'overlay2',
       Data: { LowerDir: [...r.lowerDirs].reverse().join(':'), UpperDir: p.upper, WorkDir: p.work, MergedDir: p.rootfs },
     },
-    Mounts: r.mounts ?? [],
+    Mounts: (r.mounts ?? []).map(dockerMountPoint),
     Config: r.config,
     NetworkSettings: r.networkSettings ?? { Networks: {}, Ports: {} },
   };
