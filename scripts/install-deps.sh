@@ -6,6 +6,9 @@ packages=(
   runc             # side-by-side bench and OCI bundle compatibility tests
   hyperfine        # bench/
   iproute2 procps util-linux python3 jq
+  containernetworking-plugins  # CNI plugins (bridge, host-local, portmap) that networks run
+  iptables                     # NAT and forwarding rules of bridge networks; the plugins call it too
+  curl                         # network tests reach published ports from the host
   docker-registry  # image tests: a real registry on loopback (pull, push, login)
   skopeo umoci     # image tests: an OCI layout built and pushed by other tools; bench/pull.sh
   podman           # archive tests: podman save/load both ways (runs with runc, private storage)

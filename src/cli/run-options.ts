@@ -15,7 +15,7 @@ export const RUN_OPTIONS: OptionSpec[] = [
   { name: 'user', short: 'u', type: 'string', description: 'Username or UID (format: <name|uid>[:<group|gid>])' },
   { name: 'hostname', short: 'h', type: 'string', description: 'Container host name' },
   { name: 'entrypoint', type: 'string', description: 'Overwrite the default ENTRYPOINT of the image' },
-  { name: 'network', type: 'string', description: 'Connect a container to a network (none, host)' },
+  { name: 'network', type: 'string', description: 'Connect a container to a network (bridge, none, host, NAME, container:NAME|ID)' },
   { name: 'net', type: 'string', description: 'Alias of --network', hidden: true },
   { name: 'volume', short: 'v', type: 'list', description: 'Bind mount a volume' },
   { name: 'mount', type: 'list', description: 'Attach a filesystem mount to the container' },
@@ -69,7 +69,7 @@ export function toRunOptions(args: ParsedArgs): RunOptions {
     user: str(args, 'user'),
     hostname: str(args, 'hostname'),
     entrypoint: str(args, 'entrypoint'),
-    network: str(args, 'network') ?? str(args, 'net') ?? 'none',
+    network: str(args, 'network') ?? str(args, 'net') ?? 'bridge',
     resources: {
       memory: str(args, 'memory'),
       memorySwap: str(args, 'memory-swap'),

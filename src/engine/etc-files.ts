@@ -5,7 +5,20 @@ import * as path from 'node:path';
 
 export interface EtcFiles { hostname: string; hosts: string; resolvConf: string; }
 
-export function hostsContent(hostname: string, addresses: string[] = []): string {
+/** One /etc/hosts line: an address and the names it answers to. */
+export interface HostsEntry { ip: string; names: string[] }
+
+export interface HostsExtra {
+  /** More names for the container's own addresses (its name, network aliases). */
+  names?: string[];
+  /** --add-host entries. */
+  extraHosts?: HostsEntry[];
+  /** Other containers on the same user-defined networks (name resolution between containers). */
+  peers?: HostsEntry[];
+}
+
+export function hostsContent(hostname: string, addresses: string[] = [], extra: HostsExtra = {}): string {
+  const own = [hostname, ...(extra.names ?? []).filter((n) => n !== hostname)];
   const lines = [
     '127.0.0.1\tlocalhost',
     '::1\tlocalhost ip6-localhost ip6-loopback',
@@ -13,36 +26,68 @@ export function hostsContent(hostname: string, addresses: string[] = []): string
     'ff00::0\tip6-mcastprefix',
     'ff02::1\tip6-allnodes',
     'ff02::2\tip6-allrouters',
-    ...addresses.map((a) => `${a}\t${hostname}`),
+    ...(extra.extraHosts ?? []).map((e) => `${e.ip}\t${e.names.join(' ')}`),
+    ...addresses.map((a) => `${a}\t${own.join(' ')}`),
+    ...(extra.peers ?? []).map((e) => `${e.ip}\t${e.names.join(' ')}`),
   ];
   return lines.join('\n') + '\n';
 }
 
+export interface ResolvOptions {
+  /** --dns: replaces the host's nameservers. */
+  dns?: string[];
+  /** --dns-search: replaces the host's search domains ("." alone: none). */
+  search?: string[];
+  /** --network host: the host's loopback resolvers are reachable, keep them. */
+  keepLoopback?: boolean;
+}
+
 /** The host's resolv.conf without loopback nameservers (unreachable from a container), as docker does. */
-export function resolvConfContent(hostResolvConf: string): string {
-  const kept = hostResolvConf
-    .split('\n')
-    .filter((l) => !/^\s*nameserver\s+(127\.|::1\b|0\.0\.0\.0)/.test(l))
-    .filter((l) => l.trim() !== '');
+export function resolvConfContent(hostResolvConf: string, opts: ResolvOptions = {}): string {
+  let kept = hostResolvConf.split('\n').filter((l) => l.trim() !== '');
+  if (!opts.keepLoopback) kept = kept.filter((l) => !/^\s*nameserver\s+(127\.|::1\b|0\.0\.0\.0)/.test(l));
+  if (opts.dns?.length) kept = [...kept.filter((l) => !/^\s*nameserver\s/.test(l)), ...opts.dns.map((d) => `nameserver ${d}`)];
+  if (opts.search?.length) {
+    kept = kept.filter((l) => !/^\s*(search|domain)\s/.test(l));
+    const domains = opts.search.filter((d) => d !== '.');
+    if (domains.length) kept.unshift(`search ${domains.join(' ')}`);
+  }
   const hasNameserver = kept.some((l) => /^\s*nameserver\s/.test(l));
   if (!hasNameserver) kept.push('nameserver 8.8.8.8', 'nameserver 8.8.4.4');
   return kept.join('\n') + '\n';
 }
 
-export function writeEtcFiles(dir: string, hostname: string): EtcFiles {
-  const files: EtcFiles = {
-    hostname: path.join(dir, 'hostname'),
-    hosts: path.join(dir, 'hosts'),
-    resolvConf: path.join(dir, 'resolv.conf'),
-  };
-  let hostResolv = '';
+export function readHostResolvConf(): string {
   try {
-    hostResolv = fs.readFileSync('/etc/resolv.conf', 'utf8');
+    return fs.readFileSync('/etc/resolv.conf', 'utf8');
   } catch {
-    // a host without resolv.conf: the container gets docker's defaults
+    return ''; // a host without resolv.conf: the container gets docker's defaults
   }
+}
+
+/**
+ * Replaces a bind-mounted file's content without changing its inode: one write at offset 0, then the
+ * length cut to fit (a reader never sees an empty file).
+ */
+export function rewriteInPlace(file: string, content: string): void {
+  const data = Buffer.from(content);
+  const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT, 0o644);
+  try {
+    fs.writeSync(fd, data, 0, data.length, 0);
+    fs.ftruncateSync(fd, data.length);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export function etcFilePaths(dir: string): EtcFiles {
+  return { hostname: path.join(dir, 'hostname'), hosts: path.join(dir, 'hosts'), resolvConf: path.join(dir, 'resolv.conf') };
+}
+
+export function writeEtcFiles(dir: string, hostname: string): EtcFiles {
+  const files = etcFilePaths(dir);
   fs.writeFileSync(files.hostname, hostname + '\n');
-  fs.writeFileSync(files.hosts, hostsContent(hostname));
-  fs.writeFileSync(files.resolvConf, resolvConfContent(hostResolv));
+  rewriteInPlace(files.hosts, hostsContent(hostname));
+  rewriteInPlace(files.resolvConf, resolvConfContent(readHostResolvConf()));
   return files;
 }

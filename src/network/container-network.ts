@@ -1,38 +1,165 @@
-// A container's networking: which network namespace it gets (new, the host's, another
-// container's), and, for bridge networks, its interface, address, routes, port mappings and
-// name resolution, set up while the init waits and torn down when it stops.
-// STUB: the networking work replaces this module (see docs/architecture-notes.md, "hooks").
-import { InvalidArgumentError } from '../errors/errors';
+// A container's networking: which network namespace it gets (new, the host's, another container's), and,
+// for CNI networks, its interfaces, addresses, routes, published ports and name resolution, set up while
+// the init waits and torn down when it stops. The engine calls the four hooks below; docs/networking.md.
+//
+//   create ─ validateNetworkOptions ─ flags checked, ContainerNetworkConfig returned for the record
+//   start  ─ networkNamespacePath  ─ host / another container's netns / (new)
+//          ─ connectContainer      ─ attachment written ─ netns pinned ─ CNI ADD per network ─ hosts, resolv.conf
+//   exit   ─ disconnectContainer   ─ CNI DEL per network (cached result) ─ peers' hosts ─ unpin ─ attachment gone
+import * as fs from 'node:fs';
+import { FailedPreconditionError } from '../errors/errors';
 import type { RunOptions } from '../engine/container-config';
-import type { ContainerRecord } from '../engine/container-store';
+import { ContainerStore, type ContainerRecord } from '../engine/container-store';
+import {
+  etcFilePaths, hostsContent, readHostResolvConf, resolvConfContent, rewriteInPlace,
+} from '../engine/etc-files';
 import type { EngineDeps } from '../engine/lifecycle/context';
-import type { RuntimeState } from '../runtime/state';
+import { loadState, processAlive, type RuntimeState } from '../runtime/state';
+import { withLock } from '../store/lock';
+import {
+  addressOf, isPinned, loadAttachment, netnsPinPath, pinNetns, saveAttachment, unpinNetns, type Attachment,
+} from './attachments';
+import { addEndpoint, prepareEndpoint, teardownAttachment } from './endpoint';
+import { readyNetworkLocked } from './networks';
+import { checkNetworkFlags, resolveExtraHosts } from './options';
+import type { PortMap } from './ports';
+import { buildSettings, networkConfigOf, updateRecord } from './record';
+import type { ContainerNetworkConfig, NetworkSettings } from './settings';
+import { syncHosts } from './name-resolution';
+import { NetworkStore } from './store';
 
-/** docker's NetworkSettings, as `inspect` shows it. */
-export interface NetworkSettings {
-  Networks: Record<string, { IPAddress: string; Gateway: string; MacAddress: string; IPPrefixLen: number; Aliases: string[] | null }>;
-  Ports: Record<string, { HostIp: string; HostPort: string }[] | null>;
+export type { NetworkSettings } from './settings';
+
+/** At create: check the network flags (mode exists, addresses and ports parse); the result goes in the record. */
+export async function validateNetworkOptions(opts: RunOptions, deps: EngineDeps): Promise<ContainerNetworkConfig> {
+  const networks = new NetworkStore(deps.layout);
+  const containers = new ContainerStore(deps.layout);
+  return checkNetworkFlags(opts, {
+    resolveNetwork: (name) => networks.resolve(name),
+    resolveContainer: (ref) => containers.resolve(ref).id,
+    ...(deps.warn ? { warn: deps.warn } : {}),
+  });
 }
 
-/** At create: check the network flags (mode exists, addresses and ports parse). */
-export async function validateNetworkOptions(opts: RunOptions, _deps: EngineDeps): Promise<void> {
-  if (opts.network !== 'none' && opts.network !== 'host') {
-    throw new InvalidArgumentError(`network ${opts.network} not found`, { hint: 'only "none" and "host" exist until networking lands' });
-  }
-  if (opts.publish.length || opts.publishAll) throw new InvalidArgumentError('port publishing (-p, -P) is not supported yet');
+/** The running init of another container (for --network container:OTHER). */
+function runningInit(deps: EngineDeps, id: string): RuntimeState | undefined {
+  const state = loadState(deps.layout.runtimeStateDir(id));
+  return state && processAlive(state.pid, state.pidStartTime) ? state : undefined;
 }
 
 /** The network namespace to join instead of creating one (--network host, container:NAME), if any. */
-export function networkNamespacePath(_deps: EngineDeps, record: ContainerRecord): 'host' | string | undefined {
-  return record.hostConfig.NetworkMode === 'host' ? 'host' : undefined;
+export function networkNamespacePath(deps: EngineDeps, record: ContainerRecord): 'host' | string | undefined {
+  const cfg = networkConfigOf(record);
+  if (cfg.mode === 'host') return 'host';
+  if (cfg.mode !== 'container') return undefined;
+  const other = new ContainerStore(deps.layout).resolve(cfg.container!);
+  const state = runningInit(deps, other.id);
+  if (!state) {
+    throw new FailedPreconditionError(`cannot join the network namespace of container ${other.name}: it is not running`, {
+      hint: `start ${other.name} first`,
+    });
+  }
+  const pin = netnsPinPath(deps.layout, other.id);
+  return isPinned(pin) ? pin : `/proc/${state.pid}/ns/net`;
+}
+
+/** The ports -p and -P publish: -P adds every exposed port (image and --expose) on a free host port. */
+async function portsToPublish(deps: EngineDeps, record: ContainerRecord, cfg: ContainerNetworkConfig): Promise<{ ports: PortMap; exposed: string[] }> {
+  const ports: PortMap = JSON.parse(JSON.stringify(cfg.ports)) as PortMap;
+  const image = await deps.images.find(record.imageId).catch(() => undefined);
+  const exposed = [...new Set([...Object.keys(image?.config.ExposedPorts ?? {}), ...cfg.exposed, ...Object.keys(cfg.ports)])];
+  if (cfg.publishAll) for (const key of exposed) ports[key] ??= [{ HostIp: '', HostPort: '' }];
+  return { ports, exposed };
+}
+
+function saveSettings(deps: EngineDeps, record: ContainerRecord, settings: NetworkSettings): void {
+  record.networkSettings = settings;
+  updateRecord(deps.layout, record.id, (r) => {
+    r.networkSettings = settings;
+  });
+}
+
+/** /etc/hosts and /etc/resolv.conf for containers without CNI networks. */
+function writeFilesWithoutNetworks(deps: EngineDeps, record: ContainerRecord, cfg: ContainerNetworkConfig): void {
+  const files = etcFilePaths(deps.layout.containerDir(record.id));
+  const hc = record.hostConfig;
+  if (cfg.mode === 'container') {
+    const other = etcFilePaths(deps.layout.containerDir(cfg.container!));
+    for (const k of ['hosts', 'resolvConf'] as const) {
+      try {
+        rewriteInPlace(files[k], fs.readFileSync(other[k], 'utf8'));
+      } catch {
+        // the other container's file is gone: keep the defaults
+      }
+    }
+    return;
+  }
+  const extraHosts = resolveExtraHosts(hc.ExtraHosts ?? [], undefined);
+  const dns = { dns: hc.Dns, search: hc.DnsSearch };
+  if (cfg.mode === 'host') {
+    let hostHosts = '';
+    try {
+      hostHosts = fs.readFileSync('/etc/hosts', 'utf8');
+    } catch {
+      hostHosts = hostsContent(record.config.Hostname);
+    }
+    const extra = extraHosts.map((e) => `${e.ip}\t${e.names.join(' ')}\n`).join('');
+    rewriteInPlace(files.hosts, (hostHosts.endsWith('\n') || hostHosts === '' ? hostHosts : `${hostHosts}\n`) + extra);
+    rewriteInPlace(files.resolvConf, resolvConfContent(readHostResolvConf(), { ...dns, keepLoopback: true }));
+    return;
+  }
+  if (extraHosts.length) rewriteInPlace(files.hosts, hostsContent(record.config.Hostname, [], { extraHosts }));
+  if (hc.Dns.length || hc.DnsSearch.length) rewriteInPlace(files.resolvConf, resolvConfContent(readHostResolvConf(), dns));
 }
 
 /** While the init waits in its new namespaces: interfaces, addresses, routes, ports, /etc/hosts. */
-export async function connectContainer(_deps: EngineDeps, _record: ContainerRecord, _state: RuntimeState): Promise<void> {
-  return;
+export async function connectContainer(deps: EngineDeps, record: ContainerRecord, state: RuntimeState): Promise<void> {
+  const cfg = networkConfigOf(record);
+  const { layout } = deps;
+  // a restart can come before the previous run's release: that run's networking goes first
+  const previous = loadAttachment(layout, record.id);
+  if (previous && !processAlive(previous.pid, previous.pidStartTime)) await teardownAttachment(deps, previous);
+  if (cfg.mode !== 'bridge' || cfg.networks.length === 0) {
+    writeFilesWithoutNetworks(deps, record, cfg);
+    saveSettings(deps, record, buildSettings(cfg, undefined));
+    return;
+  }
+  const files = etcFilePaths(layout.containerDir(record.id));
+  const att: Attachment = {
+    schemaVersion: 1, containerId: record.id, containerName: record.name, hostname: record.config.Hostname, pid: state.pid,
+    pidStartTime: state.pidStartTime, netns: netnsPinPath(layout, record.id), hostsFile: files.hosts, extraHosts: [], networks: [],
+  };
+  const store = new NetworkStore(layout);
+  // Under the store lock: every network ready on the host, and the entries recorded before any plugin runs.
+  const entries = await withLock(layout, 'networks', async () => {
+    const out = [];
+    for (const req of cfg.networks) {
+      const net = await readyNetworkLocked(deps, store, req.name);
+      out.push(prepareEndpoint(layout, att, net, { aliases: req.aliases, ...(req.ipv4Address ? { ipv4Address: req.ipv4Address } : {}) }));
+    }
+    return out;
+  });
+  pinNetns(state.pid, att.netns);
+  const { ports, exposed } = await portsToPublish(deps, record, cfg);
+  for (const [i, entry] of entries.entries()) await addEndpoint(deps, att, entry, i === 0 ? ports : undefined);
+  const gateway = entries.map(addressOf).find((a) => a?.gateway)?.gateway;
+  att.extraHosts = resolveExtraHosts(record.hostConfig.ExtraHosts ?? [], gateway);
+  saveAttachment(layout, att);
+  await syncHosts(layout, { networks: entries.map((e) => e.name), containers: [record.id] });
+  rewriteInPlace(files.resolvConf, resolvConfContent(readHostResolvConf(), { dns: record.hostConfig.Dns, search: record.hostConfig.DnsSearch }));
+  saveSettings(deps, record, buildSettings(cfg, att, exposed));
+  deps.log.step('network', 'connected', {
+    container: record.id.slice(0, 12), networks: entries.map((e) => `${e.name}=${addressOf(e)?.ip ?? '?'}`).join(','),
+  });
 }
 
 /** After the container stopped: release leases, veths, rules, port reservations. Idempotent. */
-export async function disconnectContainer(_deps: EngineDeps, _record: ContainerRecord): Promise<void> {
-  return;
+export async function disconnectContainer(deps: EngineDeps, record: ContainerRecord): Promise<void> {
+  const att = loadAttachment(deps.layout, record.id);
+  if (att) await teardownAttachment(deps, att);
+  else unpinNetns(netnsPinPath(deps.layout, record.id));
+  const live = record.networkSettings;
+  if (att || (live && (live.IPAddress !== '' || Object.keys(live.Ports).length))) {
+    saveSettings(deps, record, buildSettings(networkConfigOf(record), undefined));
+  }
 }

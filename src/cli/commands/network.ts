@@ -1,0 +1,196 @@
+// mydocker network COMMAND: docker's network management group (create, ls, inspect, rm, prune, connect, disconnect).
+import { flag, list, str, type ParsedArgs } from '../argv';
+import type { CommandDefinition } from '../command';
+import { commandGroup } from '../command-group';
+import { eachContainer } from '../each-container';
+import { engineDeps } from '../engine-deps';
+import { formatRows, renderTemplate } from '../format/template';
+import { describeError, ENGINE_FAILURE_EXIT, InvalidArgumentError, NotFoundError } from '../../errors/errors';
+import { parseLabels } from '../../engine/container-config';
+import { connectNetwork, disconnectNetwork } from '../../network/connect';
+import { createNetwork, inspectNetwork, listNetworks, pruneNetworks, removeNetwork, type NetworkSummary } from '../../network/networks';
+
+function needArgs(args: ParsedArgs, verb: string, n: number, exact = false): string[] {
+  const p = args.positionals;
+  if (p.length < n || (exact && p.length !== n)) {
+    throw new InvalidArgumentError(`"mydocker network ${verb}" requires ${exact ? 'exactly' : 'at least'} ${n} argument${n > 1 ? 's' : ''}`, {
+      hint: `see 'mydocker network ${verb} --help'`,
+    });
+  }
+  return p;
+}
+
+interface CreateOpts { name: string; driver?: string; subnet?: string; gateway?: string; ipRange?: string; internal: boolean; labels: string[] }
+
+const create: CommandDefinition<CreateOpts> = {
+  name: 'network create',
+  usage: '[OPTIONS] NETWORK',
+  summary: 'Create a network (a CNI bridge network: bridge + host-local + portmap)',
+  options: [
+    { name: 'driver', short: 'd', type: 'string', description: 'Driver to manage the Network (bridge)' },
+    { name: 'subnet', type: 'string', description: 'Subnet in CIDR format that represents a network segment' },
+    { name: 'gateway', type: 'string', description: 'IPv4 Gateway for the master subnet' },
+    { name: 'ip-range', type: 'string', description: 'Allocate container ip from a sub-range' },
+    { name: 'internal', type: 'bool', description: 'Restrict external access to the network' },
+    { name: 'label', type: 'list', description: 'Set metadata on a network' },
+    { name: 'attachable', type: 'bool', description: 'Accepted for compatibility (every network is attachable)' },
+  ],
+  toOptions(args) {
+    const [name] = needArgs(args, 'create', 1, true);
+    return {
+      name, driver: str(args, 'driver'), subnet: str(args, 'subnet'), gateway: str(args, 'gateway'), ipRange: str(args, 'ip-range'),
+      internal: flag(args, 'internal'), labels: list(args, 'label'),
+    };
+  },
+  async run(o, ctx) {
+    const net = await createNetwork(engineDeps(ctx), {
+      name: o.name, driver: o.driver, subnet: o.subnet, gateway: o.gateway, ipRange: o.ipRange, internal: o.internal, labels: parseLabels(o.labels),
+    });
+    ctx.io.stdout.write(`${net.id}\n`);
+    return 0;
+  },
+};
+
+const LS_TABLE = 'table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.Scope}}';
+const LS_HEADERS = { '.ID': 'NETWORK ID', '.Name': 'NAME', '.Driver': 'DRIVER', '.Scope': 'SCOPE', '.Internal': 'INTERNAL', '.CreatedAt': 'CREATED AT' };
+
+function matches(n: NetworkSummary, filter: string): boolean {
+  const eq = filter.indexOf('=');
+  if (eq < 1) throw new InvalidArgumentError(`bad format of filter (expected name=value): ${filter}`);
+  const key = filter.slice(0, eq);
+  const value = filter.slice(eq + 1);
+  switch (key) {
+    case 'name': return n.Name.includes(value);
+    case 'id': return n.ID.startsWith(value);
+    case 'driver': return n.Driver === value;
+    case 'type': return value === 'builtin' ? ['bridge', 'host', 'none'].includes(n.Name) : value === 'custom' && !['bridge', 'host', 'none'].includes(n.Name);
+    case 'label': {
+      const [k, v] = value.split('=', 2);
+      return k in n.Labels && (v === undefined || n.Labels[k] === v);
+    }
+    default: throw new InvalidArgumentError(`invalid filter '${key}'`);
+  }
+}
+
+const ls: CommandDefinition<{ quiet: boolean; format?: string; noTrunc: boolean; filters: string[] }> = {
+  name: 'network ls',
+  usage: '[OPTIONS]',
+  summary: 'List networks',
+  options: [
+    { name: 'quiet', short: 'q', type: 'bool', description: 'Only display network IDs' },
+    { name: 'format', type: 'string', description: "Format output using a template, or 'json'" },
+    { name: 'no-trunc', type: 'bool', description: 'Do not truncate the output' },
+    { name: 'filter', short: 'f', type: 'list', description: "Provide filter values (e.g. 'driver=bridge', 'name=web')" },
+  ],
+  toOptions: (args) => ({ quiet: flag(args, 'quiet'), format: str(args, 'format'), noTrunc: flag(args, 'no-trunc'), filters: list(args, 'filter') }),
+  async run(o, ctx) {
+    const rows = listNetworks(engineDeps(ctx)).filter((n) => o.filters.every((f) => matches(n, f)))
+      .map((n) => ({ ...n, ID: o.noTrunc ? n.ID : n.ID.slice(0, 12) }));
+    if (o.quiet) ctx.io.stdout.write(rows.map((r) => `${r.ID}\n`).join(''));
+    else ctx.io.stdout.write(formatRows(rows, o.format, LS_TABLE, LS_HEADERS));
+    return 0;
+  },
+};
+
+const inspect: CommandDefinition<{ refs: string[]; format?: string }> = {
+  name: 'network inspect',
+  usage: '[OPTIONS] NETWORK [NETWORK...]',
+  summary: 'Display detailed information on one or more networks',
+  options: [{ name: 'format', short: 'f', type: 'string', description: 'Format output using a Go-like template' }],
+  toOptions: (args) => ({ refs: needArgs(args, 'inspect', 1), format: str(args, 'format') }),
+  async run(o, ctx) {
+    const deps = engineDeps(ctx);
+    const found: unknown[] = [];
+    let failed = false;
+    for (const ref of o.refs) {
+      try {
+        found.push(inspectNetwork(deps, ref));
+      } catch (err) {
+        failed = true;
+        ctx.io.stderr.write(`mydocker network inspect: ${describeError(err)}\n`);
+      }
+    }
+    if (o.format !== undefined) {
+      const f = o.format.replace(/\\t/g, '\t').replace(/\\n/g, '\n');
+      ctx.io.stdout.write(found.map((n) => renderTemplate(f, n) + '\n').join(''));
+    } else {
+      ctx.io.stdout.write(JSON.stringify(found, null, 4) + '\n');
+    }
+    return failed ? ENGINE_FAILURE_EXIT : 0;
+  },
+};
+
+const rm: CommandDefinition<{ refs: string[]; force: boolean }> = {
+  name: 'network rm',
+  usage: 'NETWORK [NETWORK...]',
+  summary: 'Remove one or more networks',
+  options: [{ name: 'force', short: 'f', type: 'bool', description: 'Do not error if the network does not exist' }],
+  toOptions: (args) => ({ refs: needArgs(args, 'rm', 1), force: flag(args, 'force') }),
+  run: (o, ctx) => eachContainer(ctx, 'network rm', o.refs, (ref) => removeNetwork(engineDeps(ctx), ref).catch((err: unknown) => {
+    if (!(o.force && err instanceof NotFoundError)) throw err;
+  })),
+};
+
+const prune: CommandDefinition<{ force: boolean }> = {
+  name: 'network prune',
+  usage: '[OPTIONS]',
+  summary: 'Remove all unused networks (no container, running or stopped, refers to them)',
+  options: [{ name: 'force', short: 'f', type: 'bool', description: 'Do not prompt for confirmation' }],
+  toOptions: (args) => ({ force: flag(args, 'force') }),
+  async run(o, ctx) {
+    if (!o.force && process.stdin.isTTY) {
+      ctx.io.stdout.write('WARNING! This will remove all custom networks not used by at least one container.\nAre you sure you want to continue? [y/N] ');
+      const answer = await new Promise<string>((resolve) => process.stdin.once('data', (d) => resolve(String(d))));
+      process.stdin.pause();
+      if (!/^y(es)?$/i.test(answer.trim())) return 0;
+    }
+    const removed = await pruneNetworks(engineDeps(ctx));
+    if (removed.length) ctx.io.stdout.write(`Deleted Networks:\n${removed.map((n) => `${n}\n`).join('')}`);
+    return 0;
+  },
+};
+
+const connect: CommandDefinition<{ net: string; container: string; ip?: string; aliases: string[] }> = {
+  name: 'network connect',
+  usage: '[OPTIONS] NETWORK CONTAINER',
+  summary: 'Connect a container to a network (a running one gets the interface at once)',
+  options: [
+    { name: 'ip', type: 'string', description: 'IPv4 address (e.g., 172.30.100.104)' },
+    { name: 'alias', type: 'list', description: 'Add network-scoped alias for the container' },
+  ],
+  toOptions(args) {
+    const [net, container] = needArgs(args, 'connect', 2, true);
+    return { net, container, ip: str(args, 'ip'), aliases: list(args, 'alias') };
+  },
+  async run(o, ctx) {
+    await connectNetwork(engineDeps(ctx), o.net, o.container, { aliases: o.aliases, ...(o.ip !== undefined ? { ip: o.ip } : {}) });
+    return 0;
+  },
+};
+
+const disconnect: CommandDefinition<{ net: string; container: string }> = {
+  name: 'network disconnect',
+  usage: '[OPTIONS] NETWORK CONTAINER',
+  summary: 'Disconnect a container from a network',
+  options: [{ name: 'force', short: 'f', type: 'bool', description: 'Accepted for compatibility' }],
+  toOptions(args) {
+    const [net, container] = needArgs(args, 'disconnect', 2, true);
+    return { net, container };
+  },
+  async run(o, ctx) {
+    await disconnectNetwork(engineDeps(ctx), o.net, o.container);
+    return 0;
+  },
+};
+
+export const command = commandGroup('network', 'Manage networks', {
+  create: async () => ({ command: create }),
+  ls: async () => ({ command: ls }),
+  list: async () => ({ command: ls }),
+  inspect: async () => ({ command: inspect }),
+  rm: async () => ({ command: rm }),
+  remove: async () => ({ command: rm }),
+  prune: async () => ({ command: prune }),
+  connect: async () => ({ command: connect }),
+  disconnect: async () => ({ command: disconnect }),
+});

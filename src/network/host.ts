@@ -1,0 +1,263 @@
+// What a bridge network owns on the host, outside any container: the bridge device with the gateway
+// address (its connected route is what reserves the subnet host-wide), and a few iptables rules (outbound
+// masquerade, FORWARD accepts). Made at `network create` (or first use of the default network), removed at
+// `network rm`. Kernel calls go through iproute2 and iptables, as the CNI plugins do themselves.
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { InternalError } from '../errors/errors';
+import type { Logger } from '../log/log';
+import { Lock } from '../store/lock';
+import { type Cidr, formatCidr, formatIPv4, parseCidr } from './ipv4';
+
+const SBIN_PATH = `${process.env.PATH ?? '/usr/bin:/bin'}:/usr/local/sbin:/usr/sbin:/sbin`;
+
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCommand(file: string, args: string[], input?: string): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(file, args, { env: { ...process.env, PATH: SBIN_PATH }, timeout: 60_000, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
+      if (err && code === -1) reject(new InternalError(`cannot run ${file}: ${err.message}`, { cause: err }));
+      else resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+    });
+    if (input !== undefined) child.stdin?.end(input);
+  });
+}
+
+async function must(file: string, args: string[], log: Logger, input?: string): Promise<string> {
+  const r = await runCommand(file, args, input);
+  log.step('network', 'host-command', { command: `${file} ${args.join(' ')}`, code: r.code });
+  if (r.code !== 0) throw new InternalError(`${file} ${args.join(' ')} failed: ${r.stderr.trim() || `exit status ${r.code}`}`);
+  return r.stdout;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The host-wide lock. Subnets (routes), bridge names and host ports are shared by every mydocker store on the
+// machine (tests run many at once, each with its own --root), so choosing and claiming them is serialized here.
+
+export const HOST_LOCK_FILE = process.env.MYDOCKER_NETWORK_LOCK ?? '/run/lock/mydocker-network.lock';
+let hostQueue: Promise<void> = Promise.resolve();
+
+export async function withHostLock<T>(fn: () => Promise<T> | T): Promise<T> {
+  const previous = hostQueue;
+  let release!: () => void;
+  hostQueue = new Promise<void>((r) => (release = r));
+  await previous;
+  const lock = new Lock(HOST_LOCK_FILE);
+  try {
+    lock.acquire();
+    return await fn();
+  } finally {
+    lock.release();
+    release();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Routes and devices
+
+export interface HostRoute extends Cidr {
+  device: string;
+}
+
+/** IPv4 routes of the main table (/proc/net/route), without default routes. */
+export function hostRoutes(text = readRouteTable()): HostRoute[] {
+  const out: HostRoute[] = [];
+  for (const line of text.split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 8) continue;
+    const dest = leHex(f[1]);
+    const mask = leHex(f[7]);
+    if (mask === 0) continue;
+    const prefix = 32 - Math.log2(2 ** 32 - mask);
+    if (!Number.isInteger(prefix)) continue;
+    out.push({ device: f[0], network: dest, prefix });
+  }
+  return out;
+}
+
+function readRouteTable(): string {
+  try {
+    return fs.readFileSync('/proc/net/route', 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** /proc/net/route prints addresses as little-endian hex. */
+function leHex(text: string): number {
+  const n = parseInt(text, 16);
+  return (((n & 0xff) << 24) | (((n >>> 8) & 0xff) << 16) | (((n >>> 16) & 0xff) << 8) | ((n >>> 24) & 0xff)) >>> 0;
+}
+
+export function deviceExists(name: string): boolean {
+  return fs.existsSync(path.join('/sys/class/net', name));
+}
+
+export interface BridgeSpec {
+  bridge: string;
+  subnet: Cidr;
+  gateway: number;
+}
+
+/** Creates the bridge with the gateway address and brings it up (one iproute2 batch). */
+export async function createBridge(spec: BridgeSpec, log: Logger): Promise<void> {
+  const batch = [
+    `link add name ${spec.bridge} type bridge`,
+    `addr add ${formatIPv4(spec.gateway)}/${spec.subnet.prefix} dev ${spec.bridge}`,
+    `link set ${spec.bridge} up`,
+  ].join('\n');
+  await must('ip', ['-batch', '-'], log, batch + '\n');
+}
+
+export async function deleteBridge(name: string, log: Logger): Promise<void> {
+  if (!deviceExists(name)) return;
+  const r = await runCommand('ip', ['link', 'del', name]);
+  log.step('network', 'host-command', { command: `ip link del ${name}`, code: r.code });
+  if (r.code !== 0 && deviceExists(name)) throw new InternalError(`ip link del ${name} failed: ${r.stderr.trim()}`);
+}
+
+/** The veth peers still plugged into a bridge (what its containers left, if anything). */
+export function bridgePorts(name: string): string[] {
+  try {
+    return fs.readdirSync(path.join('/sys/class/net', name, 'brif'));
+  } catch {
+    return [];
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// iptables rules of one network, each tagged with a comment naming it, so they can be found and removed.
+
+export interface IptablesRule {
+  table: 'nat' | 'filter';
+  chain: string;
+  /** Insert at the top (FORWARD accepts must come before other software's drops) or append. */
+  position: 'insert' | 'append';
+  spec: string[];
+}
+
+export function ruleComment(networkId: string): string {
+  return `mydocker network ${networkId.slice(0, 12)}`;
+}
+
+/**
+ * A network's rules, in their final order. FORWARD (inserted at the top, so they also work on hosts whose
+ * FORWARD policy is DROP): traffic within the bridge passes; to the outside passes; replies and DNAT'd
+ * traffic (published ports) come in; other interfaces may reach it; other mydocker bridges (`mdk-+`) may not
+ * (docker's isolation between networks). An internal network talks to its own bridge only. nat: outbound
+ * masquerade of the subnet (not for internal networks).
+ */
+export function networkRules(opts: { networkId: string; bridge: string; subnet: Cidr; internal: boolean }): IptablesRule[] {
+  const c = ['-m', 'comment', '--comment', ruleComment(opts.networkId)];
+  const br = opts.bridge;
+  const rule = (spec: string[], target: string): IptablesRule => ({ table: 'filter', chain: 'FORWARD', position: 'insert', spec: [...spec, ...c, '-j', target] });
+  if (opts.internal) {
+    return [rule(['-i', br, '-o', br], 'ACCEPT'), rule(['-i', br], 'DROP'), rule(['-o', br], 'DROP')];
+  }
+  return [
+    rule(['-i', br, '-o', br], 'ACCEPT'),
+    rule(['-i', br, '!', '-o', 'mdk-+'], 'ACCEPT'),
+    rule(['-o', br, '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED,DNAT'], 'ACCEPT'),
+    rule(['!', '-i', 'mdk-+', '-o', br], 'ACCEPT'),
+    rule(['-i', 'mdk-+', '-o', br], 'DROP'),
+    { table: 'nat', chain: 'POSTROUTING', position: 'append', spec: ['-s', formatCidr(opts.subnet), '!', '-o', br, ...c, '-j', 'MASQUERADE'] },
+  ];
+}
+
+/** (Re)installs a network's rules in order: any earlier copies go first, then inserts run last rule first. */
+export async function ensureRules(rules: IptablesRule[], log: Logger): Promise<void> {
+  await removeRules(rules, log);
+  for (const r of [...rules].reverse().filter((x) => x.position === 'insert')) {
+    await must('iptables', ['-w', '-t', r.table, '-I', r.chain, ...r.spec], log);
+  }
+  for (const r of rules.filter((x) => x.position === 'append')) {
+    await must('iptables', ['-w', '-t', r.table, '-A', r.chain, ...r.spec], log);
+  }
+}
+
+/** Deletes every copy of each rule; a rule that is not there is not an error. */
+export async function removeRules(rules: IptablesRule[], log: Logger): Promise<void> {
+  for (const r of rules) {
+    for (let i = 0; i < 16; i++) {
+      const del = await runCommand('iptables', ['-w', '-t', r.table, '-D', r.chain, ...r.spec]);
+      log.step('network', 'host-command', { command: `iptables -t ${r.table} -D ${r.chain} ${r.spec.join(' ')}`, code: del.code });
+      if (del.code !== 0) break;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The host-wide registry of bridges: /run/mydocker-networks/<bridge>.json names the store (root) and network
+// that own each bridge. A store deleted without `network rm` (a test's temp root, a wiped /var/lib/mydocker)
+// leaves its bridges and rules behind; the next network creation on the machine finds them here and removes
+// them, so they never exhaust the address pools. /run is a tmpfs: the registry ends with the bridges, at reboot.
+
+export const REGISTRY_DIR = process.env.MYDOCKER_NETWORK_REGISTRY ?? '/run/mydocker-networks';
+
+export interface BridgeOwner {
+  bridge: string;
+  root: string;
+  network: string;
+  networkId: string;
+  subnet: string;
+  internal: boolean;
+}
+
+export function registerBridge(owner: BridgeOwner): void {
+  fs.mkdirSync(REGISTRY_DIR, { recursive: true, mode: 0o755 });
+  fs.writeFileSync(path.join(REGISTRY_DIR, `${owner.bridge}.json`), JSON.stringify(owner) + '\n');
+}
+
+export function unregisterBridge(bridge: string): void {
+  fs.rmSync(path.join(REGISTRY_DIR, `${bridge}.json`), { force: true });
+}
+
+function registered(): BridgeOwner[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(REGISTRY_DIR);
+  } catch {
+    return [];
+  }
+  const out: BridgeOwner[] = [];
+  for (const n of names) {
+    try {
+      out.push(JSON.parse(fs.readFileSync(path.join(REGISTRY_DIR, n), 'utf8')) as BridgeOwner);
+    } catch {
+      // a torn entry: ignore it
+    }
+  }
+  return out;
+}
+
+/** True while the owning store still has that network (same id). */
+function ownerAlive(o: BridgeOwner): boolean {
+  try {
+    const list = JSON.parse(fs.readFileSync(path.join(o.root, 'networks', `${o.network}.conflist`), 'utf8')) as { mydocker?: { id?: string } };
+    return list.mydocker?.id === o.networkId;
+  } catch {
+    return false;
+  }
+}
+
+/** Removes bridges (and their rules) whose store or network is gone. Host lock held. Returns what went. */
+export async function collectOrphanBridges(log: Logger): Promise<string[]> {
+  const removed: string[] = [];
+  for (const o of registered()) {
+    if (ownerAlive(o)) continue;
+    const subnet = parseCidr(o.subnet);
+    if (subnet) await removeRules(networkRules({ networkId: o.networkId, bridge: o.bridge, subnet, internal: o.internal }), log);
+    await deleteBridge(o.bridge, log);
+    unregisterBridge(o.bridge);
+    log.info('network', 'removed a bridge left by a deleted store', { bridge: o.bridge, root: o.root, network: o.network });
+    removed.push(o.bridge);
+  }
+  return removed;
+}
+

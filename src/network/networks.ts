@@ -1,0 +1,311 @@
+// docker network create / rm / prune / ls / inspect, and the default `bridge` network made on first use.
+// Lock order: the store's "networks" lock, then the host-wide lock (subnets and bridges are the machine's).
+import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import { ConflictError, FailedPreconditionError, InvalidArgumentError } from '../errors/errors';
+import { readJsonIfExists } from '../store/atomic';
+import { withLock } from '../store/lock';
+import { UndoStack } from '../store/undo';
+import { addressOf, listAttachments } from './attachments';
+import type { NetworkConfigList } from './cni/types';
+import { repairStaleAttachments, type NetDeps } from './endpoint';
+import {
+  collectOrphanBridges, createBridge, deleteBridge, deviceExists, ensureRules, hostRoutes, networkRules, registerBridge, removeRules, unregisterBridge,
+  withHostLock,
+} from './host';
+import { formatCidr, formatIPv4, overlaps, parseCidr, parseIPv4 } from './ipv4';
+import { planSubnet, type SubnetPlan, type SubnetRequest, type UsedBlock } from './subnets';
+import {
+  DEFAULT_NETWORK, NetworkStore, PSEUDO_NETWORKS, subnetOf, validateNetworkName, type Network, type NetworkMeta,
+} from './store';
+
+export interface CreateNetworkOptions extends SubnetRequest {
+  name: string;
+  driver?: string;
+  internal?: boolean;
+  labels?: Record<string, string>;
+}
+
+function bridgeName(id: string): string {
+  return `mdk-${id.slice(0, 10)}`;
+}
+
+/** The configuration list of a bridge network: bridge (+ host-local IPAM) and portmap, CNI 1.0.0. */
+export function bridgeConfList(name: string, meta: NetworkMeta, plan: SubnetPlan): NetworkConfigList {
+  const range: Record<string, string> = { subnet: formatCidr(plan.subnet), gateway: formatIPv4(plan.gateway) };
+  const hosts = { first: plan.range.first, last: plan.range.last };
+  if (plan.ipRange) {
+    range.rangeStart = formatIPv4(hosts.first);
+    range.rangeEnd = formatIPv4(hosts.last);
+  }
+  const plugins: NetworkConfigList['plugins'] = [
+    {
+      type: 'bridge', bridge: meta.bridge, isGateway: true, ipMasq: false, hairpinMode: true,
+      capabilities: { ips: true },
+      ipam: { type: 'host-local', ranges: [[range]], routes: meta.internal ? [] : [{ dst: '0.0.0.0/0' }] },
+    },
+  ];
+  if (!meta.internal) plugins.push({ type: 'portmap', capabilities: { portMappings: true }, snat: true });
+  return { cniVersion: '1.0.0', name, plugins, mydocker: meta };
+}
+
+/** Subnets in use: this store's networks and the host's routes (bridges of other stores, real interfaces). */
+function usedBlocks(store: NetworkStore, except?: string): UsedBlock[] {
+  const used: UsedBlock[] = [];
+  const byBridge = new Map<string, string>();
+  for (const n of store.list()) {
+    if (n.name === except) continue;
+    const s = subnetOf(n);
+    if (s) used.push({ ...s, owner: `network ${n.name}` });
+    if (n.meta) byBridge.set(n.meta.bridge, n.name);
+  }
+  const own = except ? store.load(except)?.meta?.bridge : undefined;
+  for (const r of hostRoutes()) {
+    if (r.device === own) continue;
+    const net = byBridge.get(r.device);
+    used.push({ ...r, owner: net ? `network ${net}` : `a route on ${r.device}` });
+  }
+  return used;
+}
+
+/** Brings up what a network needs on the host (after a reboot, or the first time). Host lock held. */
+async function setUpHost(deps: NetDeps, name: string, meta: NetworkMeta): Promise<void> {
+  const subnet = parseCidr(meta.subnet)!;
+  const gateway = parseIPv4(meta.gateway)!;
+  await UndoStack.run(async (undo) => {
+    registerBridge({ bridge: meta.bridge, root: deps.layout.root, network: name, networkId: meta.id, subnet: meta.subnet, internal: meta.internal });
+    if (!deviceExists(meta.bridge)) {
+      await createBridge({ bridge: meta.bridge, subnet, gateway }, deps.log);
+      undo.push('delete the bridge', () => deleteBridge(meta.bridge, deps.log));
+    }
+    await ensureRules(networkRules({ networkId: meta.id, bridge: meta.bridge, subnet, internal: meta.internal }), deps.log);
+  });
+}
+
+async function tearDownHost(deps: NetDeps, meta: NetworkMeta): Promise<void> {
+  const subnet = parseCidr(meta.subnet);
+  if (subnet) await removeRules(networkRules({ networkId: meta.id, bridge: meta.bridge, subnet, internal: meta.internal }), deps.log);
+  await deleteBridge(meta.bridge, deps.log);
+  unregisterBridge(meta.bridge);
+}
+
+function newMeta(id: string, opts: CreateNetworkOptions, plan: SubnetPlan): NetworkMeta {
+  return {
+    id, created: new Date().toISOString(), driver: 'bridge', bridge: bridgeName(id), subnet: formatCidr(plan.subnet),
+    gateway: formatIPv4(plan.gateway), ...(plan.ipRange ? { ipRange: formatCidr(plan.ipRange) } : {}), internal: !!opts.internal,
+    labels: opts.labels ?? {},
+  };
+}
+
+/** Store lock and host lock held. */
+async function createLocked(deps: NetDeps, store: NetworkStore, opts: CreateNetworkOptions): Promise<Network> {
+  await collectOrphanBridges(deps.log);
+  const plan = planSubnet(opts, usedBlocks(store));
+  const id = randomBytes(32).toString('hex');
+  const meta = newMeta(id, opts, plan);
+  const list = bridgeConfList(opts.name, meta, plan);
+  return UndoStack.run(async (undo) => {
+    store.create(list);
+    undo.push('remove the configuration list', () => store.remove(opts.name));
+    await setUpHost(deps, opts.name, meta);
+    deps.log.step('network', 'create', { name: opts.name, subnet: meta.subnet, bridge: meta.bridge });
+    return store.load(opts.name)!;
+  });
+}
+
+export async function createNetwork(deps: NetDeps, opts: CreateNetworkOptions): Promise<Network> {
+  validateNetworkName(opts.name);
+  if ((PSEUDO_NETWORKS as readonly string[]).includes(opts.name) || opts.name === DEFAULT_NETWORK) {
+    throw new ConflictError(`network with name ${opts.name} already exists`, { hint: `${opts.name} is a predefined network` });
+  }
+  const driver = opts.driver ?? 'bridge';
+  if (driver !== 'bridge') throw new InvalidArgumentError(`network driver "${driver}" is not supported: use bridge (or put a CNI .conflist in the networks directory)`);
+  const store = new NetworkStore(deps.layout);
+  return withLock(deps.layout, 'networks', async () => {
+    if (store.load(opts.name)) throw new ConflictError(`network with name ${opts.name} already exists`);
+    return withHostLock(() => createLocked(deps, store, opts));
+  });
+}
+
+/**
+ * The network a container is about to join, ready on the host: the default network is created on first use;
+ * a network whose bridge is gone (a reboot) gets it back, after checking nobody took its subnet meanwhile.
+ * The caller holds the store lock.
+ */
+export async function readyNetworkLocked(deps: NetDeps, store: NetworkStore, name: string): Promise<Network> {
+  const net = store.load(name);
+  if (net && (!net.meta || deviceExists(net.meta.bridge))) return net;
+  if (!net && name !== DEFAULT_NETWORK) return store.resolve(name); // throws NotFound
+  return withHostLock(async () => {
+    if (!net) return createLocked(deps, store, { name: DEFAULT_NETWORK });
+    const meta = net.meta!;
+    const subnet = parseCidr(meta.subnet);
+    const clash = subnet && usedBlocks(store, name).find((u) => u.owner.startsWith('a route') && overlaps(subnet, u));
+    if (clash) {
+      const inUse = listAttachments(deps.layout).some((a) => a.networks.some((n) => n.name === name));
+      if (name !== DEFAULT_NETWORK || inUse) {
+        throw new ConflictError(`network ${name}: its subnet ${meta.subnet} now overlaps with ${clash.owner} (${formatCidr(clash)})`, {
+          hint: `remove the network and create it again with another --subnet`,
+        });
+      }
+      // the default network is ours to move: take the next free block
+      store.remove(name);
+      return createLocked(deps, store, { name: DEFAULT_NETWORK });
+    }
+    await setUpHost(deps, name, meta);
+    return net;
+  });
+}
+
+/** Containers of this store whose record names the network (running or not). */
+function recordsUsing(deps: NetDeps, name: string): string[] {
+  const out: string[] = [];
+  for (const dirName of safeReaddir(deps.layout.containersDir)) {
+    const rec = readJsonIfExists<{ name?: string; network?: { networks?: { name: string }[] }; hostConfig?: { NetworkMode?: string } }>(
+      `${deps.layout.containerDir(dirName)}/container.json`,
+    );
+    if (!rec) continue;
+    const nets = rec.network?.networks?.map((n) => n.name) ?? [rec.hostConfig?.NetworkMode];
+    if (nets.includes(name)) out.push(rec.name ?? dirName.slice(0, 12));
+  }
+  return out;
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/** Store lock held: refuses while running containers use it, then removes rules, bridge and list. */
+async function removeLocked(deps: NetDeps, store: NetworkStore, net: Network): Promise<void> {
+  await repairStaleAttachments(deps, (a) => a.networks.some((n) => n.name === net.name));
+  const users = listAttachments(deps.layout).filter((a) => a.networks.some((n) => n.name === net.name));
+  if (users.length) {
+    throw new ConflictError(`error while removing network: network ${net.name} id ${net.id} has active endpoints`, {
+      hint: `containers: ${users.map((u) => u.containerName).join(', ')}`,
+    });
+  }
+  const meta = net.meta;
+  if (meta) await withHostLock(() => tearDownHost(deps, meta));
+  store.remove(net.name);
+  deps.log.step('network', 'remove', { name: net.name });
+}
+
+/** docker network rm. The default network may go too when unused (it comes back on next use). */
+export async function removeNetwork(deps: NetDeps, ref: string): Promise<string> {
+  if ((PSEUDO_NETWORKS as readonly string[]).includes(ref)) {
+    throw new FailedPreconditionError(`${ref} is a pre-defined network and cannot be removed`);
+  }
+  const store = new NetworkStore(deps.layout);
+  return withLock(deps.layout, 'networks', async () => {
+    const net = store.resolve(ref);
+    await removeLocked(deps, store, net);
+    return net.name;
+  });
+}
+
+/** docker network prune: user networks no container (running or stopped) refers to. */
+export async function pruneNetworks(deps: NetDeps): Promise<string[]> {
+  const store = new NetworkStore(deps.layout);
+  return withLock(deps.layout, 'networks', async () => {
+    const removed: string[] = [];
+    await repairStaleAttachments(deps);
+    const attached = new Set(listAttachments(deps.layout).flatMap((a) => a.networks.map((n) => n.name)));
+    for (const net of store.list()) {
+      if (net.name === DEFAULT_NETWORK || attached.has(net.name) || recordsUsing(deps, net.name).length) continue;
+      await removeLocked(deps, store, net);
+      removed.push(net.name);
+    }
+    return removed;
+  });
+}
+
+export interface NetworkSummary {
+  ID: string;
+  Name: string;
+  Driver: string;
+  Scope: 'local';
+  Internal: boolean;
+  Labels: Record<string, string>;
+  CreatedAt: string;
+}
+
+/** Stable ids for the pseudo networks (docker's are random per daemon). */
+export const PSEUDO_IDS: Record<string, string> = {
+  host: createHash('sha256').update('mydocker network host').digest('hex'),
+  none: createHash('sha256').update('mydocker network none').digest('hex'),
+};
+
+function driverOf(net: Network): string {
+  return net.meta?.driver ?? net.list.plugins[0]?.type ?? 'unknown';
+}
+
+export function listNetworks(deps: NetDeps): NetworkSummary[] {
+  const store = new NetworkStore(deps.layout);
+  const rows: NetworkSummary[] = store.list().map((n) => ({
+    ID: n.id, Name: n.name, Driver: driverOf(n), Scope: 'local', Internal: n.meta?.internal ?? false, Labels: n.meta?.labels ?? {},
+    CreatedAt: n.meta?.created ?? '',
+  }));
+  for (const name of PSEUDO_NETWORKS) {
+    rows.push({ ID: PSEUDO_IDS[name], Name: name, Driver: name === 'none' ? 'null' : 'host', Scope: 'local', Internal: false, Labels: {}, CreatedAt: '' });
+  }
+  return rows.sort((a, b) => a.Name.localeCompare(b.Name));
+}
+
+export interface NetworkInspect {
+  Name: string;
+  Id: string;
+  Created: string;
+  Scope: 'local';
+  Driver: string;
+  EnableIPv6: boolean;
+  IPAM: { Driver: string; Options: Record<string, string>; Config: { Subnet: string; Gateway: string; IPRange?: string }[] };
+  Internal: boolean;
+  Attachable: boolean;
+  Ingress: boolean;
+  ConfigFrom: { Network: string };
+  ConfigOnly: boolean;
+  Containers: Record<string, { Name: string; EndpointID: string; MacAddress: string; IPv4Address: string; IPv6Address: string }>;
+  Options: Record<string, string>;
+  Labels: Record<string, string>;
+  /** Where mydocker keeps it: the CNI configuration list that is executed. */
+  ConfigFile?: string;
+  Plugins?: string[];
+}
+
+export function inspectNetwork(deps: NetDeps, ref: string): NetworkInspect {
+  if ((PSEUDO_NETWORKS as readonly string[]).includes(ref)) {
+    return {
+      Name: ref, Id: PSEUDO_IDS[ref], Created: '', Scope: 'local', Driver: ref === 'none' ? 'null' : 'host', EnableIPv6: false,
+      IPAM: { Driver: 'default', Options: {}, Config: [] }, Internal: false, Attachable: false, Ingress: false, ConfigFrom: { Network: '' },
+      ConfigOnly: false, Containers: {}, Options: {}, Labels: {},
+    };
+  }
+  const net = new NetworkStore(deps.layout).resolve(ref);
+  const containers: NetworkInspect['Containers'] = {};
+  for (const a of listAttachments(deps.layout)) {
+    const n = a.networks.find((x) => x.name === net.name);
+    const addr = n && addressOf(n);
+    if (!n) continue;
+    containers[a.containerId] = {
+      Name: a.containerName, EndpointID: `${a.containerId.slice(0, 32)}${n.ifname}`, MacAddress: addr?.mac ?? '',
+      IPv4Address: addr ? `${addr.ip}/${addr.prefix}` : '', IPv6Address: '',
+    };
+  }
+  const subnet = subnetOf(net);
+  const meta = net.meta;
+  return {
+    Name: net.name, Id: net.id, Created: meta?.created ?? '', Scope: 'local', Driver: driverOf(net), EnableIPv6: false,
+    IPAM: {
+      Driver: 'default', Options: {},
+      Config: meta ? [{ Subnet: meta.subnet, Gateway: meta.gateway, ...(meta.ipRange ? { IPRange: meta.ipRange } : {}) }]
+        : subnet ? [{ Subnet: formatCidr(subnet), Gateway: '' }] : [],
+    },
+    Internal: meta?.internal ?? false, Attachable: false, Ingress: false, ConfigFrom: { Network: '' }, ConfigOnly: false, Containers: containers,
+    Options: meta ? { 'com.docker.network.bridge.name': meta.bridge } : {}, Labels: meta?.labels ?? {},
+    ConfigFile: net.file, Plugins: net.list.plugins.map((p) => p.type),
+  };
+}

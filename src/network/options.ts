@@ -1,0 +1,146 @@
+// The network flags of run/create, checked before anything exists: --network (none, host, bridge, a user
+// network, container:OTHER), -p/-P/--expose, --ip, --network-alias, --dns, --dns-search, --add-host.
+import { isIP } from 'node:net';
+import { InvalidArgumentError } from '../errors/errors';
+import type { HostsEntry } from '../engine/etc-files';
+import { contains, formatIPv4, hostRange, parseCidr, parseIPv4 } from './ipv4';
+import { parseExpose, parsePublishList } from './ports';
+import type { ContainerNetworkConfig, NetworkMode } from './settings';
+import { DEFAULT_NETWORK, type Network } from './store';
+
+export interface ParsedMode {
+  mode: NetworkMode;
+  /** bridge: the network's name as given; container: the other container's name or id. */
+  target?: string;
+}
+
+export function parseNetworkMode(text: string): ParsedMode {
+  if (text === '' || text === 'default' || text === DEFAULT_NETWORK) return { mode: 'bridge', target: DEFAULT_NETWORK };
+  if (text === 'none' || text === 'host') return { mode: text };
+  if (text.startsWith('container:')) {
+    const target = text.slice('container:'.length);
+    if (!target) throw new InvalidArgumentError(`invalid value "${text}" for --network: container:NAME|ID needs a container`);
+    return { mode: 'container', target };
+  }
+  return { mode: 'bridge', target: text };
+}
+
+const DOMAIN = /^[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,62})(\.[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,62}))*\.?$/;
+
+export function validateDns(values: readonly string[]): void {
+  for (const v of values) if (!isIP(v)) throw new InvalidArgumentError(`invalid value "${v}" for --dns: not an IP address`);
+}
+
+export function validateDnsSearch(values: readonly string[]): void {
+  for (const v of values) {
+    if (v !== '.' && (!DOMAIN.test(v) || v.length > 253)) throw new InvalidArgumentError(`invalid value "${v}" for --dns-search: not a domain name`);
+  }
+}
+
+export interface ExtraHost {
+  names: string[];
+  /** An address, or "host-gateway" (the gateway of the container's first network). */
+  ip: string;
+}
+
+/** --add-host NAME:IP (or NAME=IP), one name per flag as in docker. */
+export function parseAddHost(spec: string): ExtraHost {
+  const eq = spec.indexOf('=');
+  const sep = eq >= 0 ? eq : spec.indexOf(':');
+  const fail = (reason: string): never => {
+    throw new InvalidArgumentError(`invalid value "${spec}" for --add-host: ${reason}`, { hint: 'use HOST:IP, e.g. db:10.0.0.5 or gw:host-gateway' });
+  };
+  if (sep <= 0) fail('expected HOST:IP');
+  const name = spec.slice(0, sep);
+  let ip = spec.slice(sep + 1);
+  if (ip.startsWith('[') && ip.endsWith(']')) ip = ip.slice(1, -1);
+  if (!DOMAIN.test(name)) fail(`invalid host name "${name}"`);
+  if (ip !== 'host-gateway' && !isIP(ip)) fail(`invalid address "${ip}"`);
+  return { names: [name], ip };
+}
+
+export function resolveExtraHosts(specs: readonly string[], gateway: string | undefined): HostsEntry[] {
+  return specs.map(parseAddHost).map((h) => {
+    if (h.ip !== 'host-gateway') return h;
+    if (!gateway) throw new InvalidArgumentError(`--add-host ${h.names[0]}:host-gateway needs a network with a gateway`);
+    return { names: h.names, ip: gateway };
+  });
+}
+
+/** --ip on a network: inside its subnet (and --ip-range), not its gateway. */
+export function validateRequestedIp(ip: string, net: Network): void {
+  const addr = parseIPv4(ip);
+  if (addr === undefined) throw new InvalidArgumentError(`invalid value "${ip}" for --ip: not an IPv4 address`);
+  const meta = net.meta;
+  if (!meta) return; // a foreign configuration list: its IPAM plugin decides
+  const subnet = parseCidr(meta.subnet)!;
+  const hosts = hostRange(subnet);
+  if (!contains(subnet, addr) || addr < hosts.first || addr > hosts.last) {
+    throw new InvalidArgumentError(`invalid --ip ${ip}: not a host address of network ${net.name} (${meta.subnet})`);
+  }
+  if (meta.gateway === ip) throw new InvalidArgumentError(`invalid --ip ${ip}: it is the gateway of network ${net.name}`);
+  if (meta.ipRange) {
+    const range = parseCidr(meta.ipRange)!;
+    if (!contains(range, addr)) throw new InvalidArgumentError(`invalid --ip ${ip}: outside the --ip-range ${meta.ipRange} of network ${net.name}`);
+  }
+}
+
+export interface NetworkFlags {
+  network: string;
+  publish: string[];
+  publishAll: boolean;
+  expose: string[];
+  networkAliases: string[];
+  ip?: string;
+  dns: string[];
+  dnsSearch: string[];
+  addHosts: string[];
+  hostname?: string;
+}
+
+export interface FlagContext {
+  /** The user network by name or id prefix (throws NotFound). */
+  resolveNetwork(name: string): Network;
+  /** The other container's id (throws NotFound). */
+  resolveContainer(ref: string): string;
+  warn?(message: string): void;
+}
+
+/** All network flags together; returns what the container's record keeps. Throws InvalidArgument naming the flag. */
+export function checkNetworkFlags(f: NetworkFlags, ctx: FlagContext): ContainerNetworkConfig {
+  const ports = parsePublishList(f.publish);
+  const exposed = [...new Set(f.expose.flatMap(parseExpose))];
+  validateDns(f.dns);
+  validateDnsSearch(f.dnsSearch);
+  f.addHosts.forEach(parseAddHost);
+  if (f.ip !== undefined && parseIPv4(f.ip) === undefined) throw new InvalidArgumentError(`invalid value "${f.ip}" for --ip: not an IPv4 address`);
+  const m = parseNetworkMode(f.network);
+  const publishes = Object.keys(ports).length > 0 || f.publishAll;
+  const base: ContainerNetworkConfig = { mode: m.mode, networks: [], ports, exposed, publishAll: f.publishAll };
+  const userOnly = (what: string) => new InvalidArgumentError(`${what} is supported only for containers in user defined networks`);
+  if (m.mode !== 'bridge' || m.target === DEFAULT_NETWORK) {
+    if (f.ip !== undefined) throw userOnly('user specified IP address');
+    if (f.networkAliases.length) throw userOnly('network-scoped alias');
+  }
+  if (m.mode === 'container') {
+    if (publishes) throw new InvalidArgumentError('conflicting options: port publishing and the container type network mode');
+    if (f.dns.length || f.dnsSearch.length) throw new InvalidArgumentError('conflicting options: dns and the network mode');
+    if (f.addHosts.length) throw new InvalidArgumentError('conflicting options: custom host-to-IP mapping and the network mode');
+    if (f.hostname !== undefined) throw new InvalidArgumentError('conflicting options: hostname and the network mode');
+    return { ...base, ports: {}, container: ctx.resolveContainer(m.target!) };
+  }
+  if (m.mode === 'host' || m.mode === 'none') {
+    if (publishes) ctx.warn?.(`Published ports are discarded when using ${m.mode} network mode`);
+    return { ...base, ports: {}, publishAll: false };
+  }
+  let name = DEFAULT_NETWORK;
+  if (m.target !== DEFAULT_NETWORK) {
+    const net = ctx.resolveNetwork(m.target!);
+    name = net.name;
+    if (f.ip !== undefined) validateRequestedIp(f.ip, net);
+  }
+  return {
+    ...base,
+    networks: [{ name, aliases: [...new Set(f.networkAliases)], ...(f.ip !== undefined ? { ipv4Address: formatIPv4(parseIPv4(f.ip)!) } : {}) }],
+  };
+}

@@ -1,0 +1,88 @@
+// The network part of a container's record: what it asked for (record.network, with a fallback for records
+// written before networking existed) and docker's NetworkSettings built from its live attachment.
+import * as path from 'node:path';
+import type { ContainerRecord } from '../engine/container-store';
+import { readJsonIfExists, writeJsonAtomic } from '../store/atomic';
+import type { Layout } from '../store/layout';
+import { addressOf, type Attachment } from './attachments';
+import type { PortMapping } from './host-ports';
+import { PSEUDO_IDS } from './networks';
+import { parseNetworkMode } from './options';
+import { portKey, type PortBinding } from './ports';
+import { emptyEndpoint, emptySettings, type ContainerNetworkConfig, type NetworkSettings } from './settings';
+
+export function networkConfigOf(record: ContainerRecord): ContainerNetworkConfig {
+  if (record.network) return record.network;
+  const m = parseNetworkMode(record.hostConfig.NetworkMode);
+  return {
+    mode: m.mode,
+    networks: m.mode === 'bridge' ? [{ name: m.target!, aliases: [] }] : [],
+    ports: record.hostConfig.PortBindings ?? {},
+    exposed: [],
+    publishAll: record.hostConfig.PublishAllPorts,
+    ...(m.mode === 'container' ? { container: m.target! } : {}),
+  };
+}
+
+/** Read-modify-write of container.json (the caller holds the container's lock); undefined if it is gone. */
+export function updateRecord(layout: Layout, id: string, fn: (r: ContainerRecord) => void): ContainerRecord | undefined {
+  const file = path.join(layout.containerDir(id), 'container.json');
+  const r = readJsonIfExists<ContainerRecord>(file);
+  if (!r) return undefined;
+  fn(r);
+  writeJsonAtomic(file, r, { durable: false });
+  return r;
+}
+
+export function portsFromMappings(mappings: readonly PortMapping[]): Record<string, PortBinding[]> {
+  const out: Record<string, PortBinding[]> = {};
+  for (const m of mappings) (out[portKey(m.containerPort, m.protocol)] ??= []).push({ HostIp: m.hostIP || '0.0.0.0', HostPort: String(m.hostPort) });
+  return out;
+}
+
+/** The host ports a running container got (from its attachment), in docker's map shape. */
+export function boundPorts(att: Attachment | undefined): Record<string, PortBinding[]> {
+  const mappings = att?.networks.flatMap((n) => (n.capabilityArgs.portMappings as PortMapping[] | undefined) ?? []) ?? [];
+  return portsFromMappings(mappings);
+}
+
+
+/**
+ * docker's NetworkSettings: every requested network, with address, gateway and MAC while attached; Ports
+ * lists exposed ports (null when not published) and the bound host ports.
+ */
+export function buildSettings(cfg: ContainerNetworkConfig, att: Attachment | undefined, exposed: readonly string[] = []): NetworkSettings {
+  const s = emptySettings();
+  if (cfg.mode === 'none' || cfg.mode === 'host') {
+    s.Networks[cfg.mode] = emptyEndpoint(PSEUDO_IDS[cfg.mode]);
+    return s;
+  }
+  if (cfg.mode === 'container') return s;
+  for (const req of cfg.networks) {
+    const entry = att?.networks.find((n) => n.name === req.name);
+    const ep = emptyEndpoint(entry?.networkId ?? '', req);
+    const addr = entry && addressOf(entry);
+    if (entry && addr) {
+      ep.EndpointID = `${att!.containerId.slice(0, 32)}${entry.ifname}`;
+      ep.IPAddress = addr.ip;
+      ep.IPPrefixLen = addr.prefix;
+      ep.Gateway = addr.gateway;
+      ep.MacAddress = addr.mac;
+      if (!s.IPAddress) {
+        s.IPAddress = addr.ip;
+        s.IPPrefixLen = addr.prefix;
+        s.Gateway = addr.gateway;
+        s.MacAddress = addr.mac;
+        s.EndpointID = ep.EndpointID;
+      }
+    }
+    s.Networks[req.name] = ep;
+  }
+  if (att) {
+    s.SandboxKey = att.netns;
+    s.SandboxID = att.containerId;
+    for (const key of exposed) s.Ports[key] = null;
+    Object.assign(s.Ports, boundPorts(att));
+  }
+  return s;
+}
