@@ -133,7 +133,8 @@ test('the image group and bad input: one line, exit 125', () => {
   const inspect = sb.run(['image', 'inspect', 'nope']);
   oneLine(inspect, /no such image: nope/);
   assert.equal(inspect.stdout, '[]\n');
-  oneLine(sb.run(['image', 'inspect', '-f', '{{.Nope}}', 'bad:1']), /can't evaluate field Nope/);
+  assert.equal(ok(sb.run(['image', 'inspect', '-f', '{{.Nope}}', 'bad:1'])).stdout, '<no value>\n');
+  oneLine(sb.run(['image', 'inspect', '-f', '{{.Os | nope}}', 'bad:1']), /function "nope" not defined/);
   oneLine(sb.run(['pull']), /requires exactly 1 argument/);
   oneLine(sb.run(['login', '-p', 'x', '--password-stdin', 'localhost:1']), /mutually exclusive/);
 });

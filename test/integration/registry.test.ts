@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LocalRegistry } from '../../src/image/registry/testing/local-registry';
+import * as os from 'node:os';
+import { LocalRegistry, makeCertificate, TokenServer } from '../../src/image/registry/testing/local-registry';
 import { Sandbox, type Result } from '../helpers/sandbox';
 
 let sb: Sandbox;
@@ -276,3 +277,85 @@ describe('a registry with basic auth', () => {
 function remoteDigestWith(ref: string, creds: string): string {
   return (JSON.parse(sh('skopeo', ['inspect', '--tls-verify=false', '--creds', creds, `docker://${ref}`])) as { Digest: string }).Digest;
 }
+
+describe('bearer tokens (distribution token auth with a token server)', () => {
+  let tokens: TokenServer | undefined;
+  let tokReg: LocalRegistry | undefined;
+  let s: Sandbox;
+  let env: NodeJS.ProcessEnv;
+  before(async () => {
+    s = fresh('registry-token');
+    const cert = makeCertificate(path.join(s.dir, 'token-cert'), '127.0.0.1');
+    tokens = new TokenServer(cert, 'mydocker-test-registry', 'mydocker-test-issuer', { bob: 'token pw' });
+    await tokens.start();
+    tokReg = await LocalRegistry.start({ dir: path.join(s.dir, 'registry'), token: { realm: tokens.realm, service: tokens.service, issuer: tokens.issuer, rootCert: cert.cert } });
+    env = { ...process.env, MYDOCKER_CONFIG: path.join(s.dir, 'auth.json') };
+    sh('skopeo', ['copy', '-q', '--dest-tls-verify=false', '--dest-creds', 'bob:token pw', `oci:${layout}:latest`, `docker://${tokReg.host}/tok/bb:1`]);
+  });
+  after(async () => {
+    await tokReg?.stop();
+    await tokens?.stop();
+  });
+
+  test('anonymous tokens pull; pushing needs a login; the login is checked at the token server', () => {
+    const ref = `${tokReg!.host}/tok/bb:1`;
+    const pull = s.run(['pull', ref], { env });
+    assert.equal(pull.code, 0, pull.stderr);
+    assert.ok(tokens!.requests.some((q) => q.includes('scope=repository%3Atok%2Fbb%3Apull') && q.includes('service=mydocker-test-registry')));
+    assert.equal(s.run(['run', '--rm', ref, 'cat', '/etc/marker'], { env }).stdout, 'from skopeo\n');
+    assert.equal(s.run(['tag', ref, `${tokReg!.host}/tok/pushed:1`], { env }).code, 0);
+    const denied = s.run(['push', `${tokReg!.host}/tok/pushed:1`], { env });
+    oneLine(denied);
+    assert.match(denied.stderr, /unauthorized|denied/);
+    oneLine(s.run(['login', '-u', 'bob', '--password-stdin', tokReg!.host], { env, input: 'wrong' }));
+    assert.equal(s.run(['login', '-u', 'bob', '--password-stdin', tokReg!.host], { env, input: 'token pw' }).code, 0);
+    const push = s.run(['push', `${tokReg!.host}/tok/pushed:1`], { env });
+    assert.equal(push.code, 0, push.stderr);
+    assert.ok(tokens!.requests.some((q) => q.includes('account=bob') && q.includes('pull%2Cpush')));
+  });
+});
+
+/** A non-loopback IPv4 address of this machine (the TLS policy differs from loopback's); traffic stays local. */
+function ownAddress(): string | undefined {
+  for (const list of Object.values(os.networkInterfaces())) for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  return undefined;
+}
+
+describe('TLS: https first; plain http or an unverified certificate only with --tls-verify=false off loopback', { skip: ownAddress() === undefined && 'no non-loopback address' }, () => {
+  let tlsReg: LocalRegistry | undefined;
+  let plainReg: LocalRegistry | undefined;
+  let s: Sandbox;
+  before(async () => {
+    s = fresh('registry-tls');
+    const ip = ownAddress()!;
+    const cert = makeCertificate(path.join(s.dir, 'cert'), ip);
+    tlsReg = await LocalRegistry.start({ dir: path.join(s.dir, 'tls'), address: ip, tls: cert });
+    plainReg = await LocalRegistry.start({ dir: path.join(s.dir, 'plain'), address: ip });
+    for (const r of [tlsReg, plainReg]) sh('skopeo', ['copy', '-q', '--dest-tls-verify=false', `oci:${layout}:latest`, `docker://${r.host}/t/bb:1`]);
+  });
+  after(async () => {
+    await tlsReg?.stop();
+    await plainReg?.stop();
+  });
+
+  test('a self-signed certificate is refused unless --tls-verify=false', () => {
+    const ref = `${tlsReg!.host}/t/bb:1`;
+    const refused = s.run(['pull', ref]);
+    oneLine(refused);
+    assert.match(refused.stderr, /cannot reach registry .* over https: .*certificate.*--tls-verify=false/);
+    const r = s.run(['pull', '--tls-verify=false', ref]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(s.run(['tag', ref, `${tlsReg!.host}/t/back:1`]).code, 0);
+    assert.equal(s.run(['push', '--tls-verify=false', `${tlsReg!.host}/t/back:1`]).code, 0);
+  });
+
+  test('a plain http registry is used only with --tls-verify=false', () => {
+    const ref = `${plainReg!.host}/t/bb:1`;
+    const refused = s.run(['pull', ref]);
+    oneLine(refused);
+    assert.match(refused.stderr, /does not speak TLS.*--tls-verify=false/);
+    const r = s.run(['pull', '--tls-verify=false', ref]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(s.run(['run', '--rm', ref, 'cat', '/etc/layer2']).stdout, 'second layer\n');
+  });
+});

@@ -4,7 +4,7 @@ import type { CommandDefinition } from '../command';
 import { InvalidArgumentError } from '../../errors/errors';
 import { historyRows } from '../../image/inspect';
 import { ImageStore } from '../../image/store';
-import { formatRows } from '../../image/template';
+import { formatRows } from '../format/template';
 
 export interface HistoryCommandOptions {
   image: string;
@@ -14,7 +14,7 @@ export interface HistoryCommandOptions {
   format?: string;
 }
 
-const HEADERS = { ID: 'IMAGE', CreatedSince: 'CREATED', CreatedAt: 'CREATED AT', CreatedBy: 'CREATED BY', Size: 'SIZE', Comment: 'COMMENT' };
+const HEADERS = { '.ID': 'IMAGE', '.CreatedSince': 'CREATED', '.CreatedAt': 'CREATED AT', '.CreatedBy': 'CREATED BY', '.Size': 'SIZE', '.Comment': 'COMMENT' };
 
 export const command: CommandDefinition<HistoryCommandOptions> = {
   name: 'history',
@@ -36,7 +36,7 @@ export const command: CommandDefinition<HistoryCommandOptions> = {
     const rows = historyRows(ctx.layout, img, { noTrunc: opts.noTrunc, human: opts.human });
     if (!opts.human) for (const r of rows) r.CreatedSince = r.CreatedAt;
     if (opts.quiet) ctx.io.stdout.write(rows.map((r) => `${r.ID}\n`).join(''));
-    else ctx.io.stdout.write(formatRows(rows, opts.format, HEADERS, '{{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}'));
+    else ctx.io.stdout.write(formatRows(rows, opts.format, 'table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}', HEADERS));
     return 0;
   },
 };

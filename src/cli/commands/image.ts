@@ -1,18 +1,16 @@
 // mydocker image COMMAND: the image management group (docker's `docker image …`). Most verbs are the top-level
 // commands under another name; `inspect` and `prune` exist only here.
-import { parseArgs, flag, str, type OptionSpec } from '../argv';
+import { flag, str } from '../argv';
 import type { AnyCommand, CommandDefinition } from '../command';
-import { renderHelp } from '../help';
+import { commandGroup } from '../command-group';
 import { InvalidArgumentError, NotFoundError } from '../../errors/errors';
 import { humanSize } from '../../image/display';
 import { inspectImage } from '../../image/inspect';
 import { pruneImages } from '../../image/remove';
 import { ImageStore } from '../../image/store';
-import { fillTemplate } from '../../image/template';
+import { renderTemplate } from '../format/template';
 import { reportError } from '../main';
 import { containerUses } from './rmi';
-
-type Loader = () => Promise<{ command: AnyCommand }>;
 
 const inspect: CommandDefinition<{ images: string[]; format?: string }> = {
   name: 'image inspect',
@@ -33,7 +31,7 @@ const inspect: CommandDefinition<{ images: string[]; format?: string }> = {
       if (img) found.push(inspectImage(ctx.layout, img));
       else code = reportError(new NotFoundError(`no such image: ${name}`), 'image inspect', ctx.io.stderr);
     }
-    if (opts.format !== undefined) ctx.io.stdout.write(found.map((i) => `${fillTemplate(opts.format ?? '', i)}\n`).join(''));
+    if (opts.format !== undefined) ctx.io.stdout.write(found.map((i) => `${renderTemplate((opts.format ?? '').replace(/\\t/g, '\t').replace(/\\n/g, '\n'), i)}\n`).join(''));
     else ctx.io.stdout.write(`${JSON.stringify(found, null, 4)}\n`);
     return code;
   },
@@ -73,7 +71,7 @@ async function readLine(): Promise<string> {
   return text.split('\n')[0];
 }
 
-const SUBCOMMANDS: Record<string, Loader> = {
+export const command = commandGroup('image', 'Manage images', {
   inspect: async () => ({ command: inspect as AnyCommand }),
   prune: async () => ({ command: prune as AnyCommand }),
   ls: () => import('./images'),
@@ -87,34 +85,4 @@ const SUBCOMMANDS: Record<string, Loader> = {
   save: () => import('./save'),
   load: () => import('./load'),
   import: () => import('./import'),
-};
-
-const HELP: OptionSpec = { name: 'help', type: 'bool', description: 'Print usage', hidden: true };
-
-export const command: CommandDefinition<{ sub?: string; rest: string[] }> = {
-  name: 'image',
-  usage: 'COMMAND',
-  summary: `Manage images\n\nCommands:\n${Object.keys(SUBCOMMANDS).map((c) => `  ${c}`).join('\n')}`,
-  options: [],
-  stopAtPositional: true,
-  toOptions(args) {
-    const [sub, ...rest] = args.positionals;
-    return { rest, ...(sub !== undefined ? { sub } : {}) };
-  },
-  async run(opts, ctx) {
-    if (opts.sub === undefined) {
-      ctx.io.stdout.write(renderHelp(command as AnyCommand));
-      return 0;
-    }
-    const loader = SUBCOMMANDS[opts.sub];
-    if (!loader) throw new InvalidArgumentError(`'${opts.sub}' is not a mydocker image command`, { hint: "see 'mydocker image --help'" });
-    const sub = (await loader()).command;
-    const name = `image ${opts.sub}`;
-    const args = parseArgs(opts.rest, [...sub.options, HELP], { stopAtPositional: sub.stopAtPositional, command: name });
-    if (flag(args, 'help')) {
-      ctx.io.stdout.write(renderHelp({ ...sub, name }));
-      return 0;
-    }
-    return sub.run(sub.toOptions(args), ctx);
-  },
-};
+});

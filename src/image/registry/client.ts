@@ -74,9 +74,10 @@ export class RegistryClient {
       } catch (err) {
         if (!(err instanceof NetworkError)) throw err;
         if (!insecure) {
+          const tls = !['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET'].includes(err.code);
           throw new MydockerError('Unavailable', `cannot reach registry ${domain} over https: ${err.message.replace(/^GET \S+: /, '')}`, {
             cause: err,
-            hint: 'for a registry without TLS (or with a self-signed certificate) use --tls-verify=false',
+            ...(tls ? { hint: 'for a registry without TLS (or with a self-signed certificate) use --tls-verify=false' } : {}),
           });
         }
         opts.log.debug('registry', 'https failed, trying plain http', { registry: domain, error: err.message });
