@@ -37,6 +37,13 @@ const renderers: Record<string, Render> = {
   'volume-create': (f) => `created volume ${s(f.name)} at ${s(f.path)}`,
   'volume-seed': (f) => `seeded the new volume from the image: copied ${s(f.entries)} entries of ${s(f.from)} into ${s(f.to)}`,
   'volume-remove': (f) => `removed volume ${s(f.name)} (${s(f.path)})`,
+  'network-create': (f) => `created network ${s(f.name)}: bridge ${s(f.bridge)} with subnet ${s(f.subnet)}, its masquerade and forward rules, and a CNI configuration list`,
+  'network-remove': (f) => `removed network ${s(f.name)}: its rules, its bridge and its configuration list`,
+  'netns-pin': (f) => `pinned the container's network namespace (/proc/${s(f.pid)}/ns/net) on ${s(f.path)}, so CNI DEL can run in it later`,
+  'cni-exec': (f) => `ran CNI plugin ${s(f.plugin)} ${s(f.command)} for network ${s(f.network)}, interface ${s(f.ifname)} (${s(f.ms)} ms)`,
+  'network-connected': (f) => `connected the container to its networks: ${s(f.networks)}; /etc/hosts of the network's containers rewritten`,
+  'network-teardown': (f) => `released the container's networks (${s(f.networks)}): CNI DEL, peers' /etc/hosts, namespace unpinned`,
+  'host-command': (f) => `ran ${s(f.command)}`,
   // C core (nsexec)
   'setns': (f) => `joined the existing ${s(f.ns)} namespace ${s(f.path)}`,
   'clone': (f) => `created a new ${s(f.ns)} namespace for the container init (clone)`,

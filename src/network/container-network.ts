@@ -140,6 +140,7 @@ export async function connectContainer(deps: EngineDeps, record: ContainerRecord
     return out;
   });
   pinNetns(state.pid, att.netns);
+  deps.log.step('network', 'netns-pin', { pid: state.pid, path: att.netns });
   const { ports, exposed } = await portsToPublish(deps, record, cfg);
   for (const [i, entry] of entries.entries()) await addEndpoint(deps, att, entry, i === 0 ? ports : undefined);
   const gateway = entries.map(addressOf).find((a) => a?.gateway)?.gateway;
@@ -148,7 +149,7 @@ export async function connectContainer(deps: EngineDeps, record: ContainerRecord
   await syncHosts(layout, { networks: entries.map((e) => e.name), containers: [record.id] });
   rewriteInPlace(files.resolvConf, resolvConfContent(readHostResolvConf(), { dns: record.hostConfig.Dns, search: record.hostConfig.DnsSearch }));
   saveSettings(deps, record, buildSettings(cfg, att, exposed));
-  deps.log.step('network', 'connected', {
+  deps.log.step('network', 'network-connected', {
     container: record.id.slice(0, 12), networks: entries.map((e) => `${e.name}=${addressOf(e)?.ip ?? '?'}`).join(','),
   });
 }

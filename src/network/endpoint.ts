@@ -144,7 +144,7 @@ export async function teardownAttachment(deps: NetDeps, att: Attachment): Promis
   if (names.length) await syncHosts(deps.layout, { networks: names, containers: [], gone: [att.containerId] });
   unpinNetns(att.netns);
   removeAttachmentFile(deps.layout, att.containerId);
-  deps.log.step('network', 'teardown', { container: att.containerId.slice(0, 12), networks: names.join(',') });
+  deps.log.step('network', 'network-teardown', { container: att.containerId.slice(0, 12), networks: names.join(',') });
 }
 
 /**

@@ -172,7 +172,9 @@ export function networkRules(opts: { networkId: string; bridge: string; subnet: 
 
 /** (Re)installs a network's rules in order: any earlier copies go first, then inserts run last rule first. */
 export async function ensureRules(rules: IptablesRule[], log: Logger): Promise<void> {
-  await removeRules(rules, log);
+  const comments = rules.map((r) => r.spec[r.spec.indexOf('--comment') + 1]).filter(Boolean);
+  const save = await runCommand('iptables-save', []);
+  if (save.code !== 0 || comments.some((c) => save.stdout.includes(c))) await removeRules(rules, log);
   for (const r of [...rules].reverse().filter((x) => x.position === 'insert')) {
     await must('iptables', ['-w', '-t', r.table, '-I', r.chain, ...r.spec], log);
   }

@@ -108,7 +108,7 @@ async function createLocked(deps: NetDeps, store: NetworkStore, opts: CreateNetw
     store.create(list);
     undo.push('remove the configuration list', () => store.remove(opts.name));
     await setUpHost(deps, opts.name, meta);
-    deps.log.step('network', 'create', { name: opts.name, subnet: meta.subnet, bridge: meta.bridge });
+    deps.log.step('network', 'network-create', { name: opts.name, subnet: meta.subnet, bridge: meta.bridge });
     return store.load(opts.name)!;
   });
 }
@@ -191,7 +191,7 @@ async function removeLocked(deps: NetDeps, store: NetworkStore, net: Network): P
   const meta = net.meta;
   if (meta) await withHostLock(() => tearDownHost(deps, meta));
   store.remove(net.name);
-  deps.log.step('network', 'remove', { name: net.name });
+  deps.log.step('network', 'network-remove', { name: net.name });
 }
 
 /** docker network rm. The default network may go too when unused (it comes back on next use). */

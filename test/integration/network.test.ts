@@ -30,13 +30,22 @@ after(() => {
 const HTTPD = ['sh', '-c', 'mkdir -p /www && echo "hello from $(hostname)" > /www/index.html && exec httpd -f -p 80 -h /www'];
 const inspect = (ref: string, format: string) => ok(sb, ['inspect', '-f', format, ref]).stdout.trim();
 
-function freePort(): Promise<number> {
+function canBind(port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '0.0.0.0', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '0.0.0.0', () => srv.close(() => resolve(true)));
   });
+}
+
+/** `count` consecutive free ports below the ephemeral range (so no outgoing connection takes them meanwhile). */
+async function freePorts(count = 1): Promise<number> {
+  for (;;) {
+    const start = 20000 + Math.floor(Math.random() * 10000);
+    let free = true;
+    for (let p = start; p < start + count && free; p++) free = await canBind(p);
+    if (free) return start;
+  }
 }
 
 function curl(url: string): string {
@@ -115,7 +124,7 @@ describe('a user network', () => {
 
 describe('published ports', () => {
   test('-p is reachable from the host on 127.0.0.1 and its own address, and from another container', async () => {
-    const port = await freePort();
+    const port = await freePorts();
     ok(sb, ['run', '-d', '--name', 'pub', '-p', `${port}:80`, 'busybox', ...HTTPD]);
     assert.equal(ok(sb, ['port', 'pub']).stdout, `80/tcp -> 0.0.0.0:${port}\n`);
     assert.equal(ok(sb, ['port', 'pub', '80']).stdout, `0.0.0.0:${port}\n`);
@@ -133,7 +142,7 @@ describe('published ports', () => {
     const tcp = lines.find((l) => l.startsWith('80/tcp'))!;
     const hostPort = Number(/:(\d+)$/.exec(tcp)![1]);
     await waitFor(() => curl(`http://127.0.0.1:${hostPort}/`).includes('hello'));
-    const a = await freePort();
+    const a = await freePorts(2);
     const r = ok(sb, ['run', '-d', '--name', 'ranged', '-p', `127.0.0.1:${a}-${a + 1}:80-81`, 'busybox', 'sleep', '60']);
     assert.ok(r.stdout.trim());
     assert.deepEqual(ok(sb, ['port', 'ranged']).stdout.trim().split('\n'), [`80/tcp -> 127.0.0.1:${a}`, `81/tcp -> 127.0.0.1:${a + 1}`]);
