@@ -270,7 +270,8 @@ int main(int argc, char **argv) {
     p[n++] = (struct pollfd){ attach, POLLIN, 0 };
     p[n++] = (struct pollfd){ console >= 0 ? console : out_fd, POLLIN, 0 };
     p[n++] = (struct pollfd){ err_fd, POLLIN, 0 };
-    for (int i = 0; i < n_clients; i++) p[n++] = (struct pollfd){ clients[i], POLLIN, 0 };
+    int polled = n_clients; /* a client accepted below has no pollfd in this round */
+    for (int i = 0; i < polled; i++) p[n++] = (struct pollfd){ clients[i], POLLIN, 0 };
     if (poll(p, (nfds_t)n, -1) < 0) {
       if (errno == EINTR) continue;
       break;
@@ -301,7 +302,7 @@ int main(int argc, char **argv) {
       if (r > 0) { log_chunk("stderr", buf, (size_t)r); broadcast('E', buf, (size_t)r); }
       else if (r == 0 || (errno != EINTR && errno != EAGAIN)) { close(err_fd); err_fd = -1; }
     }
-    for (int i = n_clients - 1; i >= 0; i--)
+    for (int i = polled - 1; i >= 0; i--)
       if (p[4 + i].revents && client_frame(i) < 0) drop_client(i);
     if (p[0].revents & POLLIN) {
       struct signalfd_siginfo si;
@@ -344,6 +345,16 @@ int main(int argc, char **argv) {
   int client_cleans_up = 0;
   for (int i = 0; i < n_clients; i++) client_cleans_up |= client_cleans[i];
   broadcast('X', json, strlen(json));
+  /* Let clients read to the end before the socket goes: a client writing (a resize) into a
+   * closed socket would get EPIPE and lose the output still unread. They close after the exit. */
+  for (int i = 0; i < n_clients; i++) shutdown(clients[i], SHUT_WR);
+  for (int waited = 0; n_clients && waited < 2000; waited += 50) {
+    struct pollfd p[MAX_CLIENTS];
+    for (int i = 0; i < n_clients; i++) p[i] = (struct pollfd){ clients[i], POLLIN, 0 };
+    if (poll(p, (nfds_t)n_clients, 50) <= 0) continue;
+    for (int i = n_clients - 1; i >= 0; i--)
+      if (p[i].revents && recv(clients[i], buf, sizeof buf, MSG_DONTWAIT) <= 0) drop_client(i);
+  }
   for (int i = n_clients - 1; i >= 0; i--) drop_client(i);
   unlink(opt.attach);
   if (!client_cleans_up) run_exit_command();

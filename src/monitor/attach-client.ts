@@ -18,8 +18,12 @@ export class AttachClient {
       let exit: ExitInfo | undefined;
       sock.on('data', (chunk: Buffer) => {
         for (const f of reader.push(chunk)) {
-          if (f.type === 'X') exit = f.exit;
-          else this.emit(f.type === 'O' ? 'stdout' : 'stderr', f.data);
+          if (f.type === 'X') {
+            exit = f.exit;
+            sock.end(); // the monitor waits for us to close before it goes
+          } else {
+            this.emit(f.type === 'O' ? 'stdout' : 'stderr', f.data);
+          }
         }
       });
       sock.on('close', () => resolve(exit));
@@ -51,15 +55,20 @@ export class AttachClient {
   }
 
   write(data: Buffer): boolean {
-    return this.sock.write(frame('I', data));
+    return this.send(frame('I', data));
   }
 
   closeStdin(): void {
-    this.sock.write(frame('C'));
+    this.send(frame('C'));
   }
 
   resize(rows: number, cols: number): void {
-    if (rows > 0 && cols > 0) this.sock.write(resizeFrame(rows, cols));
+    if (rows > 0 && cols > 0) this.send(resizeFrame(rows, cols));
+  }
+
+  /** Nothing more is sent once our side is closed (after the exit). */
+  private send(data: Buffer): boolean {
+    return this.sock.writable ? this.sock.write(data) : false;
   }
 
   /** Stops listening; the container keeps running. */
