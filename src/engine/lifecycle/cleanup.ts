@@ -65,6 +65,8 @@ export async function handleExitLocked(deps: EngineDeps, view: ContainerView): P
 }
 
 export async function cleanupAfterExit(deps: EngineDeps, id: string): Promise<ExitHandling> {
+  // Removed already (or its whole store was deleted): taking the lock would recreate the runroot.
+  if (!fs.existsSync(deps.layout.containerDir(id))) return { removed: true };
   const handling = await lockContainer(deps, id, async () => {
     const record = store(deps).load(id);
     if (!record) return { removed: true };
