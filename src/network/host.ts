@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InternalError } from '../errors/errors';
 import type { Logger } from '../log/log';
-import { Lock } from '../store/lock';
+import { withLockFile } from '../store/lock';
 import { type Cidr, formatCidr, formatIPv4, parseCidr } from './ipv4';
 
 const SBIN_PATH = `${process.env.PATH ?? '/usr/bin:/bin'}:/usr/local/sbin:/usr/sbin:/sbin`;
@@ -41,21 +41,8 @@ async function must(file: string, args: string[], log: Logger, input?: string): 
 // machine (tests run many at once, each with its own --root), so choosing and claiming them is serialized here.
 
 export const HOST_LOCK_FILE = process.env.MYDOCKER_NETWORK_LOCK ?? '/run/lock/mydocker-network.lock';
-let hostQueue: Promise<void> = Promise.resolve();
-
-export async function withHostLock<T>(fn: () => Promise<T> | T): Promise<T> {
-  const previous = hostQueue;
-  let release!: () => void;
-  hostQueue = new Promise<void>((r) => (release = r));
-  await previous;
-  const lock = new Lock(HOST_LOCK_FILE);
-  try {
-    lock.acquire();
-    return await fn();
-  } finally {
-    lock.release();
-    release();
-  }
+export function withHostLock<T>(fn: () => Promise<T> | T): Promise<T> {
+  return withLockFile(HOST_LOCK_FILE, fn);
 }
 
 // ---------------------------------------------------------------------------------------------------------

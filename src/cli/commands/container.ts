@@ -4,6 +4,7 @@ import { commandGroup } from '../command-group';
 import { pruneContainers } from '../../engine/lifecycle/misc';
 import { flag } from '../argv';
 import { engineDeps } from '../engine-deps';
+import { confirm } from '../confirm';
 
 const prune: CommandDefinition<{ force: boolean }> = {
   name: 'container prune',
@@ -12,12 +13,7 @@ const prune: CommandDefinition<{ force: boolean }> = {
   options: [{ name: 'force', short: 'f', type: 'bool', description: 'Do not prompt for confirmation' }],
   toOptions: (args) => ({ force: flag(args, 'force') }),
   async run(opts, ctx) {
-    if (!opts.force && process.stdin.isTTY) {
-      ctx.io.stdout.write('WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] ');
-      const answer = await new Promise<string>((resolve) => process.stdin.once('data', (d) => resolve(String(d))));
-      process.stdin.pause();
-      if (!/^y(es)?$/i.test(answer.trim())) return 0;
-    }
+    if (!opts.force && !(await confirm(ctx, 'This will remove all stopped containers.'))) return 0;
     const removed = await pruneContainers(engineDeps(ctx));
     if (removed.length) ctx.io.stdout.write(`Deleted Containers:\n${removed.map((id) => `${id}\n`).join('')}\n`);
     ctx.io.stdout.write(`Total reclaimed space: 0B\n`);

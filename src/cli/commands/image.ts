@@ -1,6 +1,7 @@
 // mydocker image COMMAND: the image management group (docker's `docker image …`). Most verbs are the top-level
 // commands under another name; `inspect` and `prune` exist only here.
 import { flag, str } from '../argv';
+import { confirm } from '../confirm';
 import type { AnyCommand, CommandDefinition } from '../command';
 import { commandGroup } from '../command-group';
 import { InvalidArgumentError, NotFoundError } from '../../errors/errors';
@@ -8,7 +9,7 @@ import { humanSize } from '../../image/display';
 import { inspectImage } from '../../image/inspect';
 import { pruneImages } from '../../image/remove';
 import { ImageStore } from '../../image/store';
-import { renderTemplate } from '../format/template';
+import { renderFormat } from '../format/template';
 import { reportError } from '../main';
 import { containerUses } from './rmi';
 
@@ -31,7 +32,7 @@ const inspect: CommandDefinition<{ images: string[]; format?: string }> = {
       if (img) found.push(inspectImage(ctx.layout, img));
       else code = reportError(new NotFoundError(`no such image: ${name}`), 'image inspect', ctx.io.stderr);
     }
-    if (opts.format !== undefined) ctx.io.stdout.write(found.map((i) => `${renderTemplate((opts.format ?? '').replace(/\\t/g, '\t').replace(/\\n/g, '\n'), i)}\n`).join(''));
+    if (opts.format !== undefined) ctx.io.stdout.write(found.map((i) => `${renderFormat(opts.format ?? '', i)}\n`).join(''));
     else ctx.io.stdout.write(`${JSON.stringify(found, null, 4)}\n`);
     return code;
   },
@@ -51,8 +52,7 @@ const prune: CommandDefinition<{ all: boolean; force: boolean }> = {
   },
   async run(opts, ctx) {
     if (!opts.force) {
-      ctx.io.stdout.write(`WARNING! This will remove ${opts.all ? 'all images without at least one container associated to them' : 'all dangling images'}.\nAre you sure you want to continue? [y/N] `);
-      if (!/^y(es)?$/i.test((await readLine()).trim())) return 0;
+      if (!(await confirm(ctx, `This will remove ${opts.all ? 'all images without at least one container associated to them' : 'all dangling images'}.`))) return 0;
     }
     const result = await pruneImages(ctx.layout, ctx.log, { all: opts.all, containers: containerUses(ctx.layout) });
     if (result.events.length) ctx.io.stdout.write(`Deleted Images:\n${result.events.map((e) => `${e.kind}: ${e.value}\n`).join('')}\n`);
@@ -60,16 +60,6 @@ const prune: CommandDefinition<{ all: boolean; force: boolean }> = {
     return 0;
   },
 };
-
-async function readLine(): Promise<string> {
-  let text = '';
-  for await (const chunk of process.stdin) {
-    text += (chunk as Buffer).toString('utf8');
-    if (text.includes('\n')) break;
-  }
-  process.stdin.pause();
-  return text.split('\n')[0];
-}
 
 export const command = commandGroup('image', 'Manage images', {
   inspect: async () => ({ command: inspect as AnyCommand }),

@@ -4,7 +4,7 @@ import { describeError, ENGINE_FAILURE_EXIT, InvalidArgumentError, NotFoundError
 import { inspectContainer } from '../../engine/lifecycle/inspect';
 import { inspectImage } from '../../image/inspect';
 import { engineDeps } from '../engine-deps';
-import { renderTemplate } from '../format/template';
+import { renderFormat } from '../format/template';
 
 interface InspectOptions { refs: string[]; format?: string; type?: string }
 
@@ -46,8 +46,7 @@ export const command: CommandDefinition<InspectOptions> = {
       }
     }
     if (opts.format !== undefined) {
-      const f = opts.format.replace(/\\t/g, '\t').replace(/\\n/g, '\n');
-      ctx.io.stdout.write(found.map((o) => renderTemplate(f, o) + '\n').join(''));
+      ctx.io.stdout.write(found.map((o) => renderFormat(opts.format ?? '', o) + '\n').join(''));
     } else {
       ctx.io.stdout.write(JSON.stringify(found, null, 4) + '\n');
     }

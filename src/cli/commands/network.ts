@@ -1,4 +1,5 @@
 // mydocker network COMMAND: docker's network management group (create, ls, inspect, rm, prune, connect, disconnect).
+import { confirm } from '../confirm';
 import { flag, list, str, type ParsedArgs } from '../argv';
 import type { CommandDefinition } from '../command';
 import { commandGroup } from '../command-group';
@@ -138,12 +139,7 @@ const prune: CommandDefinition<{ force: boolean }> = {
   options: [{ name: 'force', short: 'f', type: 'bool', description: 'Do not prompt for confirmation' }],
   toOptions: (args) => ({ force: flag(args, 'force') }),
   async run(o, ctx) {
-    if (!o.force && process.stdin.isTTY) {
-      ctx.io.stdout.write('WARNING! This will remove all custom networks not used by at least one container.\nAre you sure you want to continue? [y/N] ');
-      const answer = await new Promise<string>((resolve) => process.stdin.once('data', (d) => resolve(String(d))));
-      process.stdin.pause();
-      if (!/^y(es)?$/i.test(answer.trim())) return 0;
-    }
+    if (!o.force && !(await confirm(ctx, 'This will remove all custom networks not used by at least one container.'))) return 0;
     const removed = await pruneNetworks(engineDeps(ctx));
     if (removed.length) ctx.io.stdout.write(`Deleted Networks:\n${removed.map((n) => `${n}\n`).join('')}`);
     return 0;

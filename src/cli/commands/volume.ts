@@ -1,4 +1,5 @@
 // mydocker volume create|ls|inspect|rm|prune: docker's volume group and output shapes.
+import { confirm } from '../confirm';
 import { flag, list, str } from '../argv';
 import type { AnyCommand, CommandDefinition } from '../command';
 import { commandGroup } from '../command-group';
@@ -6,7 +7,7 @@ import { engineDeps } from '../engine-deps';
 import { reportError } from '../main';
 import { InvalidArgumentError, NotFoundError } from '../../errors/errors';
 import { humanSize } from '../../image/display';
-import { fillTemplate, formatRows } from '../../image/template';
+import { formatRows, renderFormat } from '../format/template';
 import {
   createVolume, inspectVolume, listVolumes, parseVolumeFilters, pruneVolumes, removeVolume, volumeStore,
 } from '../../volume/volumes';
@@ -39,7 +40,7 @@ const create: CommandDefinition<{ name?: string; labels: string[] }> = {
   },
 };
 
-const HEADERS = { Driver: 'DRIVER', Name: 'VOLUME NAME', Mountpoint: 'MOUNTPOINT', Labels: 'LABELS', Scope: 'SCOPE', Links: 'LINKS', Size: 'SIZE' };
+const HEADERS = { '.Driver': 'DRIVER', '.Name': 'VOLUME NAME', '.Mountpoint': 'MOUNTPOINT', '.Labels': 'LABELS', '.Scope': 'SCOPE', '.Links': 'LINKS', '.Size': 'SIZE' };
 
 const ls: CommandDefinition<{ quiet: boolean; filters: string[]; format?: string }> = {
   name: 'volume ls',
@@ -66,7 +67,7 @@ const ls: CommandDefinition<{ quiet: boolean; filters: string[]; format?: string
       Driver: 'local', Name: v.name, Mountpoint: v.mountpoint, Scope: 'local', Links: 'N/A', Size: 'N/A',
       Labels: Object.entries(v.labels).map(([k, x]) => `${k}=${x}`).join(','),
     }));
-    ctx.io.stdout.write(formatRows(rows, opts.format, HEADERS, '{{.Driver}}\t{{.Name}}'));
+    ctx.io.stdout.write(formatRows(rows, opts.format, 'table {{.Driver}}\t{{.Name}}', HEADERS));
     return 0;
   },
 };
@@ -92,7 +93,7 @@ const inspect: CommandDefinition<{ names: string[]; format?: string }> = {
         code = reportError(err, 'volume inspect', ctx.io.stderr);
       }
     }
-    if (opts.format !== undefined) ctx.io.stdout.write(found.map((v) => `${fillTemplate(opts.format ?? '', v)}\n`).join(''));
+    if (opts.format !== undefined) ctx.io.stdout.write(found.map((v) => `${renderFormat(opts.format ?? '', v)}\n`).join(''));
     else ctx.io.stdout.write(`${JSON.stringify(found, null, 4)}\n`);
     return code;
   },
@@ -137,8 +138,7 @@ const prune: CommandDefinition<{ all: boolean; force: boolean }> = {
   },
   async run(opts, ctx) {
     if (!opts.force) {
-      ctx.io.stdout.write(`WARNING! This will remove ${opts.all ? 'all' : 'anonymous'} local volumes not used by at least one container.\nAre you sure you want to continue? [y/N] `);
-      if (!/^y(es)?$/i.test((await readLine()).trim())) return 0;
+      if (!(await confirm(ctx, `This will remove ${opts.all ? 'all' : 'anonymous'} local volumes not used by at least one container.`))) return 0;
     }
     const result = await pruneVolumes(engineDeps(ctx), { all: opts.all });
     if (result.deleted.length) ctx.io.stdout.write(`Deleted Volumes:\n${result.deleted.map((n) => `${n}\n`).join('')}\n`);
@@ -146,16 +146,6 @@ const prune: CommandDefinition<{ all: boolean; force: boolean }> = {
     return 0;
   },
 };
-
-async function readLine(): Promise<string> {
-  let text = '';
-  for await (const chunk of process.stdin) {
-    text += (chunk as Buffer).toString('utf8');
-    if (text.includes('\n')) break;
-  }
-  process.stdin.pause();
-  return text.split('\n')[0];
-}
 
 const verb = (c: AnyCommand) => async () => ({ command: c });
 

@@ -75,6 +75,11 @@ function unescape(format: string): string {
   return format.replace(/\\t/g, '\t').replace(/\\n/g, '\n');
 }
 
+/** One value through a --format template as the user typed it (\t and \n allowed literally). */
+export function renderFormat(format: string, value: Value): string {
+  return renderTemplate(unescape(format), value);
+}
+
 /**
  * Renders rows for a listing command. `headers` maps a field name (".ID") to its column title
  * ("CONTAINER ID"); `defaultTable` is the template used without --format.

@@ -16,7 +16,8 @@ import type { Layout } from '../../store/layout';
 import { sha256 } from '../blobs';
 import { collectGarbage } from '../gc';
 import { addLayer, readLayerInfo } from '../layers';
-import { AsyncLock, blobLockFile, withContentLease } from '../lease';
+import { blobLockFile, withContentLease } from '../lease';
+import { Lock } from '../../store/lock';
 import { parseImageConfig, parseManifestDocument, selectPlatform, type ParsedManifest } from '../manifest';
 import type { Descriptor } from '../oci';
 import { canonicalName, canonicalString, familiarName, familiarString, parseReference } from '../reference';
@@ -151,8 +152,8 @@ async function fetchLayer(layout: Layout, log: Logger, client: RegistryClient, r
   }
   const p = (async () => {
     ctx.progress.layer(id, 'Pulling fs layer');
-    const lock = new AsyncLock(blobLockFile(layout, desc.digest));
-    await lock.acquire('exclusive', () => ctx.progress.layer(id, 'Waiting'));
+    const lock = new Lock(blobLockFile(layout, desc.digest));
+    await lock.acquireAsync('exclusive', () => ctx.progress.layer(id, 'Waiting'));
     try {
       if (haveLayer(layout, desc.digest, diffId)) {
         ctx.progress.layer(id, 'Already exists');
