@@ -31,6 +31,8 @@ test('a container over its memory limit is OOM-killed: 137, a clear line, and th
   const exit = JSON.parse(fs.readFileSync(path.join(sb.root, 'containers', id, 'exit.json'), 'utf8'));
   assert.equal(exit.oomKilled, true);
   assert.equal(exit.exitCode, 137);
+  const inspect = sb.run(['inspect', '-f', '{{.State.OOMKilled}} {{.State.ExitCode}}', id]);
+  assert.equal(inspect.stdout.trim(), 'true 137');
 });
 
 test('a container within its memory limit is not marked OOM-killed', () => {

@@ -202,6 +202,29 @@ describe('exec', () => {
   });
 });
 
+describe('attach', () => {
+  test('attach to an -it container, type into it, detach with ctrl-p ctrl-q: it keeps running', () => {
+    ok(['run', '-dit', '--name', 'att', 'busybox', 'sh']);
+    const r = sb.runPty(['attach', 'att'], [
+      { send: 'echo attached-$((40+2))\r' }, { expect: 'attached-42' }, { send: '\x10\x11' },
+    ]);
+    assert.equal(r.code, 0, r.stdout);
+    assert.equal(status('att'), 'running');
+    const again = sb.runPty(['attach', 'att'], [{ send: 'exit 6\r' }]);
+    assert.equal(again.code, 6, again.stdout);
+    assert.equal(ok(['inspect', '-f', '{{.State.ExitCode}}', 'att']).trim(), '6');
+    ok(['rm', 'att']);
+  });
+
+  test('attach to a stopped container is a clear error', () => {
+    ok(['create', '--name', 'notrunning', 'busybox', 'true']);
+    const r = sb.run(['attach', 'notrunning']);
+    assert.equal(r.code, 125);
+    assert.match(r.stderr, /cannot attach to a stopped container/);
+    ok(['rm', 'notrunning']);
+  });
+});
+
 describe('stop, kill, start, restart, pause', () => {
   test('stop of a container that ignores SIGTERM takes the timeout, then kills', () => {
     ok(['run', '-d', '--name', 'stubborn', 'busybox', 'sh', '-c', 'trap "" TERM; while true; do sleep 0.1; done']);

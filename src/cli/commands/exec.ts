@@ -29,7 +29,7 @@ export const command: CommandDefinition<ExecOptions> = {
     };
   },
   async run(opts, ctx) {
-    if (opts.tty && opts.interactive && !process.stdin.isTTY) throw new InvalidArgumentError('the input device is not a TTY');
+    if (opts.tty && opts.interactive && !opts.detach && !process.stdin.isTTY) throw new InvalidArgumentError('the input device is not a TTY');
     if (opts.tty && process.stdout.isTTY) opts.consoleSize = { rows: process.stdout.rows, cols: process.stdout.columns };
     const stdio = opts.detach ? (['ignore', 'ignore', 'ignore'] as const) : ([opts.interactive ? 'inherit' : 'ignore', 'inherit', 'inherit'] as const);
     const result = await execContainer(engineDeps(ctx), opts, [...stdio]);

@@ -14,7 +14,7 @@ export const command: CommandDefinition<RunOptions> = {
   options: RUN_OPTIONS,
   toOptions: toRunOptions,
   async run(opts, ctx) {
-    if (opts.tty && opts.interactive && !process.stdin.isTTY) {
+    if (opts.tty && opts.interactive && !opts.detach && !process.stdin.isTTY) {
       throw new InvalidArgumentError('the input device is not a TTY', { hint: 'drop -t, or run from a terminal' });
     }
     if (opts.tty && process.stdout.isTTY) opts.consoleSize = { rows: process.stdout.rows, cols: process.stdout.columns };
