@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start-to-exit latency of a trivial container, side by side in one run (median wall time):
-#   mydocker run --rm busybox true  |  runc run of the same rootfs  |  node -e 0 (the floor of any Node CLI)
+#   mydocker run --rm --network none busybox true (runc's bundle also gets a bare netns)  |  runc run of the same rootfs  |  node -e 0 (the floor of any Node CLI)
 # Usage: bench/run-latency.sh [RUNS]   (needs root, hyperfine, runc; builds nothing itself: run `npm ci` first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +17,7 @@ jq '.process.terminal=false | .process.args=["/bin/true"] | .linux.cgroupsPath="
   "$work/bundle/config.json" > "$work/bundle/c.json" && mv "$work/bundle/c.json" "$work/bundle/config.json"
 
 hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/h.json" \
-  -n 'mydocker run --rm busybox true' "$md run --rm busybox true" \
+  -n 'mydocker run --rm --network none busybox true' "$md run --rm --network none busybox true" \
   -n 'runc run (same rootfs)' "runc --root $work/runc run -b $work/bundle bench" \
   -n 'node -e 0' 'node -e 0' >/dev/null
 rmdir /sys/fs/cgroup/*/mydocker-bench 2>/dev/null || true

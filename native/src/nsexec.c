@@ -28,6 +28,7 @@
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <linux/sched.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -105,11 +106,49 @@ static int wait_go(void) {
   return r == 1 && c == 'G' ? 0 : -1;
 }
 
+/* cgroup files are opened before any setns: a joined mount namespace (exec) would show the
+ * container's own /sys/fs/cgroup instead of the host's. */
+static int cg_fds[32], n_cg_fds = -1, cg2_fd = -1;
+
+static int open_cgroups(const struct plan *p) {
+  n_cg_fds = 0;
+  for (size_t i = 0; i < p->n_cgroup_join && i < 32; i++, n_cg_fds++)
+    if ((cg_fds[i] = open(p->cgroup_join[i], O_WRONLY | O_CLOEXEC)) < 0) return fail("cgroups", errno, "open %s", p->cgroup_join[i]);
+  if (p->cgroup2_dir && (cg2_fd = open(p->cgroup2_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+    return fail("cgroups", errno, "open cgroup %s", p->cgroup2_dir);
+  return 0;
+}
+
+/* The init puts itself in its v1 cgroups (it is single-threaded: "0" means this task). */
+static int join_cgroups(const struct plan *p) {
+  for (int i = 0; i < n_cg_fds; i++) {
+    if (write(cg_fds[i], "0", 1) != 1) return fail("cgroups", errno, "join cgroup %s", p->cgroup_join[i]);
+    close(cg_fds[i]);
+    LOGF("cgroup-join", "\"path\":%s", msg_str(p->cgroup_join[i]));
+  }
+  return 0;
+}
+
+/* fork-like clone into new namespaces; with a cgroup2 directory the child starts inside it. */
+static pid_t clone_init(const struct plan *p) {
+  pid_t pid;
+  if (cg2_fd >= 0) {
+    struct clone_args args = { .flags = p->ns_create | CLONE_INTO_CGROUP, .exit_signal = SIGCHLD, .cgroup = (uint64_t)cg2_fd };
+    pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
+    if (pid < 0) return fail("namespaces", errno, "clone3 into cgroup %s", p->cgroup2_dir);
+  } else {
+    pid = (pid_t)syscall(SYS_clone, (unsigned long)(p->ns_create | SIGCHLD), NULL, NULL, NULL, NULL);
+    if (pid < 0) return fail("namespaces", errno, "clone with new namespaces");
+  }
+  return pid;
+}
+
 static void __attribute__((noreturn)) child_main(struct plan *p, int pty_sock) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  if (join_cgroups(p) < 0) _exit(1);
   if (wait_go() < 0) _exit(1); /* the caller went away or aborted */
   int fifo_fd = -1;
   if (p->cgroupns_late) {
@@ -151,6 +190,7 @@ int main(int argc, char **argv) {
   struct plan *p = &plan;
   msg_log = p->log;
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  if (open_cgroups(p) < 0) return 1;
   if (p->n_ns_join && join_namespaces(p) < 0) return 1;
 
   /* Block the signals we relay before clone so none is lost between clone and signalfd. */
@@ -163,8 +203,12 @@ int main(int argc, char **argv) {
   int sp[2] = { -1, -1 };
   if (p->terminal && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0)
     return fail("terminal", errno, "socketpair"), 1;
-  pid_t pid = (pid_t)syscall(SYS_clone, (unsigned long)(p->ns_create | SIGCHLD), NULL, NULL, NULL, NULL);
-  if (pid < 0) return fail("namespaces", errno, "clone with new namespaces"), 1;
+  pid_t pid = clone_init(p);
+  if (pid < 0) return 1;
+  if (pid > 0) {
+    for (int i = 0; i < n_cg_fds; i++) close(cg_fds[i]);
+    if (cg2_fd >= 0) close(cg2_fd);
+  }
   if (pid == 0) {
     if (sp[0] >= 0) close(sp[0]);
     child_main(p, sp[1]);

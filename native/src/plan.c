@@ -174,6 +174,8 @@ static int parse_record(const struct rec *r, struct plan *p) {
   case T_LOG: return get_flag(r, &p->log);
   case T_STDIN_RELAY: return get_flag(r, &p->stdin_relay);
   case T_KEEP_FD: { uint64_t *f = APPEND(p->keep_fds, p->n_keep_fds); return f ? get_u64(r, f) : -1; }
+  case T_CGROUP_JOIN: { char **f = APPEND(p->cgroup_join, p->n_cgroup_join); return f ? get_str(r, f) : -1; }
+  case T_CGROUP2_DIR: return get_str(r, &p->cgroup2_dir);
   case T_CONSOLE_SIZE: {
     uint64_t size[2] = { 0, 0 };
     if (parse_u64_triple(r, size, 2) < 0 || size[0] > 65535 || size[1] > 65535) return -1;

@@ -15,7 +15,7 @@ enum plan_tag {
   T_MOUNT, T_DEVICE, T_SYMLINK, T_MASK, T_READONLY_PATH, T_HOSTNAME, T_DOMAINNAME, T_SYSCTL,
   T_RLIMIT, T_CAPS, T_UID, T_GID, T_ADDITIONAL_GID, T_UMASK, T_NO_NEW_PRIVS, T_OOM_SCORE_ADJ,
   T_CWD, T_ARG, T_ENV, T_TERMINAL, T_CONSOLE_SOCKET, T_EXEC_FIFO, T_DETACH, T_LOOPBACK_UP,
-  T_LOG, T_STDIN_RELAY, T_KEEP_FD, T_SECCOMP, T_CONSOLE_SIZE, T_TAG_MAX
+  T_LOG, T_STDIN_RELAY, T_KEEP_FD, T_SECCOMP, T_CONSOLE_SIZE, T_CGROUP_JOIN, T_CGROUP2_DIR, T_TAG_MAX
 };
 /* Sub-tags inside nested records. */
 enum { S_SRC = 1, S_DST, S_FSTYPE, S_DATA, S_FLAGS, S_PROPAGATION, S_BIND, S_MKFILE };
@@ -64,6 +64,10 @@ struct plan {
   uint64_t console_rows, console_cols;
   char *console_socket, *exec_fifo;
   uint64_t *keep_fds; size_t n_keep_fds;
+  /* v1 "tasks" files the init writes "0" into: a task moving itself skips the global lock that
+   * makes writing a pid to cgroup.procs wait for an RCU grace period (~10 ms). */
+  char **cgroup_join; size_t n_cgroup_join;
+  char *cgroup2_dir;            /* cgroup2 directory: clone3(CLONE_INTO_CGROUP), no migration at all */
   unsigned char *seccomp; size_t seccomp_len; /* struct sock_filter[] */
 };
 

@@ -155,10 +155,19 @@ export class CgroupManager {
     return p ? isFrozen(this.dir(p), p.hierarchy.version) : false;
   }
 
-  /** Moves pid into the container's cgroup in every hierarchy. */
-  join(pid: number): void {
-    for (const p of this.placements) this.dir(p).write('cgroup.procs', String(pid));
+  /**
+   * How a new process enters this cgroup by itself: v1 `tasks` files it writes "0" into (a task
+   * moving itself skips the lock that makes a cgroup.procs write wait ~10 ms for RCU), and the
+   * cgroup2 directory it is cloned straight into (CLONE_INTO_CGROUP).
+   */
+  selfJoin(): { joinFiles: string[]; cgroup2Dir?: string } {
+    const v2 = this.placements.find((p) => p.hierarchy.version === 2);
+    return {
+      joinFiles: this.placements.filter((p) => p.hierarchy.version === 1).map((p) => path.join(p.dir, 'tasks')),
+      ...(v2 ? { cgroup2Dir: v2.dir } : {}),
+    };
   }
+
 
   /** Removes the directories create() made, innermost first; waits briefly for dying tasks to leave. */
   async destroy(created: readonly string[]): Promise<void> {

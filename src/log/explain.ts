@@ -45,6 +45,7 @@ const renderers: Record<string, Render> = {
   'network-teardown': (f) => `released the container's networks (${s(f.networks)}): CNI DEL, peers' /etc/hosts, namespace unpinned`,
   'host-command': (f) => `ran ${s(f.command)}`,
   // C core (nsexec)
+  'cgroup-join': (f) => `the init moved itself into ${s(f.path).replace(/\/tasks$/, '')} (a task joining by itself needs no grace-period wait)`,
   'setns': (f) => `joined the existing ${s(f.ns)} namespace ${s(f.path)}`,
   'clone': (f) => `created a new ${s(f.ns)} namespace for the container init (clone)`,
   'unshare': (f) => `created a new ${s(f.ns)} namespace now that the init is in its cgroup, so it sees its cgroup as /`,

@@ -32,6 +32,8 @@ export interface ConvertOptions {
   consoleSocket?: string;
   log: boolean;
   keepFds?: number[];
+  /** Where the init puts itself: v1 `tasks` files, and the cgroup2 directory to be cloned into. */
+  cgroup?: { joinFiles: string[]; cgroup2Dir?: string };
 }
 
 const NS_FLAGS: Record<NamespaceType, number> = {
@@ -277,5 +279,7 @@ export function specToPlan(spec: Spec, opts: ConvertOptions, host: HostFacts): I
     loopbackUp: has(CLONE.NEWNET),
     log: opts.log,
     keepFds: opts.keepFds ?? [],
+    cgroupJoin: opts.cgroup?.joinFiles ?? [],
+    cgroup2Dir: opts.cgroup?.cgroup2Dir,
   };
 }

@@ -23,7 +23,7 @@ test('--explain narrates namespaces, mounts, pivot_root, cgroup writes and the e
     /created a new pid namespace/, /created a new mnt namespace/, /created a new uts namespace/, /created a new net namespace/,
     /created a new ipc namespace/, /created a new cgroup namespace/, /made mount propagation of \/ MS_REC\|MS_PRIVATE before mounting anything/,
     /mounted proc on \/proc \(proc; MS_NOSUID\|MS_NODEV\|MS_NOEXEC\)/, /mounted overlayfs on /, /pivot_root into /,
-    /wrote \d+ to \/sys\/fs\/cgroup\/.*\/cgroup\.procs/, /execve \/bin\/true/, /wrote the OCI runtime bundle/,
+    /the init moved itself into \/sys\/fs\/cgroup\/memory\/mydocker\/[a-f0-9]{64}/, /execve \/bin\/true/, /wrote the OCI runtime bundle/,
   ]) assert.match(r.stderr, pattern);
 });
 
@@ -34,6 +34,7 @@ test('--log-level debug gives the same steps as structured events', () => {
   assert.ok(events.some((e) => e.component === 'nsexec' && e.msg === 'mount' && e.dst === '/proc'));
   assert.ok(events.some((e) => e.component === 'nsexec' && e.msg === 'execve'));
   assert.ok(events.some((e) => e.component === 'cgroups' && e.msg === 'cgroup-write'));
+  assert.ok(events.some((e) => e.component === 'nsexec' && e.msg === 'cgroup-join'));
 });
 
 test('--root and --runroot place all state; MYDOCKER_ROOT and MYDOCKER_RUNROOT do the same', () => {

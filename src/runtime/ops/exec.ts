@@ -24,17 +24,12 @@ export interface ExecProcessOptions {
 
 /** The process's exit status, or undefined when detached. */
 export async function execProcess(opts: ExecProcessOptions): Promise<InitResult | undefined> {
-  const plan = execPlan(opts.process, opts.state.pid, { detach: opts.detach, stdinRelay: opts.stdinRelay, log: opts.log.stepsEnabled });
+  const cgroup = new CgroupManager(detectHostCgroups(), opts.state.cgroupsPath, opts.log).selfJoin();
+  const plan = execPlan(opts.process, opts.state.pid, { detach: opts.detach, stdinRelay: opts.stdinRelay, log: opts.log.stepsEnabled, cgroup });
   const init = spawnInit(encodePlan(plan), { stdio: opts.stdio, log: opts.log });
   let stop = () => undefined as void;
   try {
     const pid = await init.waitPid();
-    try {
-      new CgroupManager(detectHostCgroups(), opts.state.cgroupsPath, opts.log).join(pid);
-    } catch (err) {
-      init.abort();
-      throw err;
-    }
     opts.onPid?.(pid);
     stop = forwardSignals(pid, opts.forwardSignals, init.stage0Pid);
     init.go();

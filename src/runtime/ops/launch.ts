@@ -28,11 +28,8 @@ export interface Launch {
   removeCgroups(): Promise<void>;
 }
 
-export function prepareLaunch(opts: LaunchOptions, spec: Spec, convert: Omit<ConvertOptions, 'bundleDir' | 'log'>, undo: UndoStack): Launch {
+export function prepareLaunch(opts: LaunchOptions, spec: Spec, convert: Omit<ConvertOptions, 'bundleDir' | 'log' | 'cgroup'>, undo: UndoStack): Launch {
   const { log } = opts;
-  const plan = specToPlan(spec, { ...convert, bundleDir: opts.bundleDir, log: log.stepsEnabled }, readHostFacts());
-  const bytes = encodePlan(plan);
-  log.step('runtime', 'plan', { bytes: bytes.length, mounts: plan.mounts.length, devices: plan.devices.length });
   const cgroupsPath = spec.linux?.cgroupsPath || opts.id;
   const cgroups = new CgroupManager(detectHostCgroups(), cgroupsPath, log);
   const createdCgroups = cgroups.create();
@@ -42,6 +39,10 @@ export function prepareLaunch(opts: LaunchOptions, spec: Spec, convert: Omit<Con
   };
   undo.push('remove cgroup', removeCgroups);
   cgroups.apply(spec.linux?.resources);
+  // The init joins its cgroup by itself, before it may run (see CgroupManager.selfJoin).
+  const plan = specToPlan(spec, { ...convert, bundleDir: opts.bundleDir, log: log.stepsEnabled, cgroup: cgroups.selfJoin() }, readHostFacts());
+  const bytes = encodePlan(plan);
+  log.step('runtime', 'plan', { bytes: bytes.length, mounts: plan.mounts.length, devices: plan.devices.length });
   return { plan: bytes, cgroups, createdCgroups, cgroupsPath, removeCgroups };
 }
 

@@ -58,7 +58,6 @@ export async function runBundle(opts: RunBundleOptions, spec: Spec = readSpec(op
     let pid: number;
     try {
       pid = await init.waitPid();
-      launch.cgroups.join(pid);
     } catch (err) {
       init.abort();
       await init.waitExit().catch(() => undefined);

@@ -35,7 +35,6 @@ export async function startMonitored(opts: StartMonitoredOptions, spec: Spec = r
     undo.push('stop the container', () => init.abort());
     await monitor.ready;
     const pid = await init.waitPid();
-    launch.cgroups.join(pid);
     const state = recordState(opts, launch, pid, { pid: monitor.pid });
     undo.push('remove runtime state', () => removeState(opts.stateDir));
     await opts.beforeGo?.(state);
