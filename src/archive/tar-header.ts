@@ -171,20 +171,8 @@ export function encodePaxRecords(records: [string, Buffer | string][]): Buffer {
   return Buffer.concat(parts);
 }
 
-export interface EncodeFields {
-  name: string;
-  mode: number;
-  uid: number;
-  gid: number;
-  size: number;
-  mtime: number;
-  typeflag: string;
-  linkname: string;
-  uname: string;
-  gname: string;
-  devmajor: number;
-  devminor: number;
-}
+/** The fields a header block is written from: the decoded ones, without the format. */
+export type EncodeFields = Omit<RawHeader, 'format'>;
 
 function putString(block: Buffer, off: number, len: number, value: string): void {
   Buffer.from(value, 'utf8').subarray(0, len).copy(block, off);
