@@ -85,8 +85,10 @@ test('20 parallel run -d, then rm -f of all: every one ran, and nothing is left'
   const runs = await Promise.all(Array.from({ length: 20 }, () => new Promise<string>((resolve, reject) => {
     const child = sb.spawn(['run', '-d', 'busybox', 'sleep', '60']);
     let out = '';
+    let err = '';
     child.stdout!.on('data', (d) => (out += d));
-    child.on('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`run -d exited ${code}`))));
+    child.stderr!.on('data', (d) => (err += d));
+    child.on('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`run -d exited ${code}: ${err}`))));
   })));
   runs.forEach(track);
   assert.equal(new Set(runs).size, 20);
