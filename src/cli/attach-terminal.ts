@@ -22,9 +22,12 @@ export interface TerminalOptions {
 export function terminalAttach(opts: TerminalOptions): AttachHandler {
   return async (client: AttachClient, state) => {
     const { io } = opts;
-    client.onOutput((stream, data) => (stream === 'stdout' ? io.stdout : io.stderr).write(data));
     const stdin = process.stdin;
     const raw = opts.tty && opts.stdin && stdin.isTTY === true;
+    // Raw mode before any output is shown: whoever reacts to the output (a user, a test) must
+    // already be typing into the container, not into our terminal's line discipline.
+    const savedTermios = raw ? sys().makeRaw(0) : undefined;
+    client.onOutput((stream, data) => (stream === 'stdout' ? io.stdout : io.stderr).write(data));
     const stopSignals = forwardSignals(state.pid, !opts.tty);
     const resize = () => client.resize(process.stdout.rows ?? 0, process.stdout.columns ?? 0);
     if (opts.tty && process.stdout.isTTY) {
@@ -44,9 +47,7 @@ export function terminalAttach(opts: TerminalOptions): AttachHandler {
       client.write(chunk);
     };
     const onEnd = () => client.closeStdin();
-    let savedTermios: Buffer | undefined;
     if (opts.stdin) {
-      if (raw) savedTermios = sys().makeRaw(0);
       stdin.on('data', onData);
       stdin.on('end', onEnd);
       stdin.resume();
@@ -61,10 +62,10 @@ export function terminalAttach(opts: TerminalOptions): AttachHandler {
       if (opts.stdin) {
         stdin.off('data', onData);
         stdin.off('end', onEnd);
-        if (savedTermios) sys().restoreTermios(0, savedTermios);
         stdin.pause();
         stdin.unref?.();
       }
+      if (savedTermios) sys().restoreTermios(0, savedTermios);
     }
   };
 }
