@@ -36,14 +36,6 @@ export interface ContainerRecord {
   networkSettings?: NetworkSettings;
 }
 
-export interface ExitRecord {
-  exitCode: number;
-  finishedAt: string;
-  startedAt?: string;
-  oomKilled?: boolean;
-  error?: string;
-}
-
 export function newContainerId(): string {
   for (;;) {
     const id = randomBytes(32).toString('hex');
@@ -108,14 +100,6 @@ export class ContainerStore {
       const r = /^[a-f0-9]{64}$/.test(id) ? this.load(id) : undefined;
       return r ? [r] : [];
     });
-  }
-
-  saveExit(id: string, exit: ExitRecord): void {
-    writeJsonAtomic(path.join(this.dir(id), 'exit.json'), exit);
-  }
-
-  loadExit(id: string): ExitRecord | undefined {
-    return readJsonIfExists<ExitRecord>(path.join(this.dir(id), 'exit.json'));
   }
 
   /** Atomically claims a name for id; a name left by a container that no longer exists is reclaimed. */

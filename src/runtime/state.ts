@@ -54,10 +54,6 @@ export function pidStartTime(pid: number): string | undefined {
   }
 }
 
-export function isAlive(state: Pick<RuntimeState, 'pid' | 'pidStartTime'>): boolean {
-  return processAlive(state.pid, state.pidStartTime);
-}
-
 /** A pid is the same process only if its start time matches: pids are recycled. */
 export function processAlive(pid: number | undefined, startTime: string | undefined): boolean {
   if (!pid || !startTime) return false;
