@@ -2,6 +2,8 @@
 // parallel and a failing one leaves nothing behind: cleanup() unmounts, kills and removes
 // whatever the test's containers left, also when the test failed half-way.
 import { spawn, spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { after, before } from 'node:test';
+import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -32,6 +34,13 @@ export class Sandbox {
   get globalArgs(): string[] {
     return ['--root', this.root, '--runroot', this.runroot];
   }
+
+  /** Runs mydocker and fails the test unless it exits 0. */
+  ok = (args: string[], input?: string): Result => {
+    const r = this.run(args, input === undefined ? {} : { input });
+    assert.equal(r.code, 0, `mydocker ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+    return r;
+  };
 
   run(args: string[], opts: SpawnSyncOptions & { input?: string | Buffer } = {}): Result {
     const res = spawnSync(MYDOCKER, [...this.globalArgs, ...args], { encoding: 'utf8', timeout: 60_000, ...opts });
@@ -173,4 +182,19 @@ export function waitForPid(sb: Sandbox, timeoutMs = 10_000): Promise<{ id: strin
     };
     poll();
   });
+}
+
+/**
+ * The sandbox of one test file: made now, `setup` run before the first test, and after the last
+ * one (also when tests failed) checked for leftovers and cleaned up.
+ */
+export function useSandbox(name: string, setup?: (sb: Sandbox) => void): Sandbox {
+  const sb = new Sandbox(name);
+  if (setup) before(() => setup(sb));
+  after(() => {
+    const left = sb.leftovers();
+    sb.cleanup();
+    assert.deepEqual(left, [], 'the tests left mounts or cgroups behind');
+  });
+  return sb;
 }

@@ -1,20 +1,13 @@
 // Bad input: one clear line on stderr, exit 125 (127 for a missing command), and nothing left
 // behind: no container record, name, mount, cgroup or runtime state.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Sandbox, mountsUnder } from '../helpers/sandbox';
+import { mountsUnder, useSandbox } from '../helpers/sandbox';
 
-let sb: Sandbox;
-before(() => {
-  sb = new Sandbox('badinput');
+const sb = useSandbox('badinput', (sb) => {
   assert.equal(sb.run(['run', '--rm', 'busybox', 'true']).code, 0); // the default image exists from here on
-});
-after(() => {
-  const left = sb.leftovers();
-  sb.cleanup();
-  assert.deepEqual(left, []);
 });
 
 function listDir(d: string): string[] {

@@ -1,27 +1,15 @@
 // Resource limits against the real kernel of this (hybrid) host: OOM, pids, cpuset, cpu quota,
 // memory limit visible inside, ulimits, cgroup removal, and flags refused before anything exists.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Sandbox, cgroupDirs, mountsUnder } from '../helpers/sandbox';
+import { cgroupDirs, mountsUnder, useSandbox } from '../helpers/sandbox';
 
-let sb: Sandbox;
-before(() => {
-  sb = new Sandbox('cgroups');
+const sb = useSandbox('cgroups', (sb) => {
   assert.equal(sb.run(['run', '--rm', 'busybox', 'true']).code, 0);
 });
-after(() => {
-  const left = sb.leftovers();
-  sb.cleanup();
-  assert.deepEqual(left, []);
-});
-
-function ok(args: string[]) {
-  const r = sb.run(args);
-  assert.equal(r.code, 0, `mydocker ${args.join(' ')}: ${r.stderr}`);
-  return r;
-}
+const ok = sb.ok;
 
 test('a container over its memory limit is OOM-killed: 137, a clear line, and the record says so', () => {
   const r = sb.run(['run', '-m', '32m', 'busybox', 'dd', 'if=/dev/zero', 'of=/dev/null', 'bs=64M', 'count=1']);

@@ -1,20 +1,12 @@
 // Global flags: --root/--runroot (and their env vars), --explain, --log-level debug, help.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { MYDOCKER, Sandbox } from '../helpers/sandbox';
+import { MYDOCKER, useSandbox } from '../helpers/sandbox';
 
-let sb: Sandbox;
-before(() => {
-  sb = new Sandbox('cli');
-});
-after(() => {
-  const left = sb.leftovers();
-  sb.cleanup();
-  assert.deepEqual(left, []);
-});
+const sb = useSandbox('cli');
 
 test('--explain narrates namespaces, mounts, pivot_root, cgroup writes and the execve', () => {
   const r = sb.run(['--explain', 'run', '--rm', 'busybox', 'true']);

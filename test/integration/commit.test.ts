@@ -1,26 +1,13 @@
 // commit against the real kernel: the upper dir becomes a layer on top of the image's, deletions and opaque
 // directories survive, the parent layers are shared, a running container is committed frozen.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Sandbox } from '../helpers/sandbox';
+import { useSandbox } from '../helpers/sandbox';
 
-let sb: Sandbox;
-before(() => {
-  sb = new Sandbox('commit');
-});
-after(() => {
-  const left = sb.leftovers();
-  sb.cleanup();
-  assert.deepEqual(left, [], 'the tests left mounts or cgroups behind');
-});
-
-function ok(args: string[]) {
-  const r = sb.run(args);
-  assert.equal(r.code, 0, `mydocker ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
-  return r;
-}
+const sb = useSandbox('commit');
+const ok = sb.ok;
 
 const inspectImage = (ref: string) => JSON.parse(ok(['image', 'inspect', ref]).stdout)[0];
 const layerDirs = () => fs.readdirSync(path.join(sb.root, 'layers')).sort();

@@ -1,27 +1,14 @@
 // export against the real kernel: a stopped container's filesystem is mounted read-only for the export alone, a
 // running one is read live; `import` of the tar gives an equivalent image.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { MYDOCKER, mountsUnder, Sandbox } from '../helpers/sandbox';
+import { MYDOCKER, mountsUnder, useSandbox } from '../helpers/sandbox';
 
-let sb: Sandbox;
-before(() => {
-  sb = new Sandbox('export');
-});
-after(() => {
-  const left = sb.leftovers();
-  sb.cleanup();
-  assert.deepEqual(left, [], 'the tests left mounts or cgroups behind');
-});
-
-function ok(args: string[]) {
-  const r = sb.run(args);
-  assert.equal(r.code, 0, `mydocker ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
-  return r;
-}
+const sb = useSandbox('export');
+const ok = sb.ok;
 
 function tarList(file: string): string[] {
   const r = spawnSync('tar', ['-tvf', file], { encoding: 'utf8' });

@@ -1,25 +1,12 @@
 // `mydocker run` against the real kernel: namespaces, mounts, stdio, exit codes, signals.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Sandbox, mountsUnder, waitForPid } from '../helpers/sandbox';
+import { mountsUnder, useSandbox, waitForPid } from '../helpers/sandbox';
 
-let sb: Sandbox;
-before(() => {
-  sb = new Sandbox('run');
-});
-after(() => {
-  const left = sb.leftovers();
-  sb.cleanup();
-  assert.deepEqual(left, [], 'the tests left mounts or cgroups behind');
-});
-
-function ok(args: string[], input?: string) {
-  const r = sb.run(args, input === undefined ? {} : { input });
-  assert.equal(r.code, 0, `mydocker ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
-  return r;
-}
+const sb = useSandbox('run');
+const ok = sb.ok;
 
 describe('process and namespaces', () => {
   test('the command is PID 1 and ps shows only the container', () => {

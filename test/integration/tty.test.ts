@@ -1,18 +1,10 @@
 // -t and -i on a real pseudo-terminal, driven like a user (test/helpers/pty-run.py),
 // including the book's two commands exactly as it types them.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { Sandbox } from '../helpers/sandbox';
+import { useSandbox } from '../helpers/sandbox';
 
-let sb: Sandbox;
-before(() => {
-  sb = new Sandbox('tty');
-});
-after(() => {
-  const left = sb.leftovers();
-  sb.cleanup();
-  assert.deepEqual(left, []);
-});
+const sb = useSandbox('tty');
 
 test('the seed: `mydocker run -ti /bin/sh` gives a shell that is PID 1, and ps -ef shows nothing of the host', () => {
   const r = sb.runPty(['run', '-ti', '/bin/sh'], [

@@ -1,26 +1,13 @@
 // Volumes, binds, tmpfs and --read-only against the real kernel; the volume command group; system df.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { MYDOCKER, Sandbox } from '../helpers/sandbox';
+import { MYDOCKER, useSandbox } from '../helpers/sandbox';
 
-let sb: Sandbox;
-before(() => {
-  sb = new Sandbox('volumes');
-});
-after(() => {
-  const left = sb.leftovers();
-  sb.cleanup();
-  assert.deepEqual(left, [], 'the tests left mounts or cgroups behind');
-});
-
-function ok(args: string[]) {
-  const r = sb.run(args);
-  assert.equal(r.code, 0, `mydocker ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
-  return r;
-}
+const sb = useSandbox('volumes');
+const ok = sb.ok;
 
 function fails(args: string[], re: RegExp, code = 125) {
   const r = sb.run(args);
