@@ -106,6 +106,20 @@ test('v1: a new cpuset cgroup inherits cpus and mems from its parent before anyt
   assert.equal(read('cpuset', 'cpuset.mems'), '0');
 });
 
+test('v1: a parent cpuset cgroup that a parallel start made but did not fill in yet is filled in first', () => {
+  const host = fakeHost('v1');
+  const cpusetRoot = host.hierarchies.find((h) => h.controllers.includes('cpuset'))!.mountpoint;
+  fs.mkdirSync(path.join(cpusetRoot, 'mydocker'));
+  for (const f of ['cpuset.cpus', 'cpuset.mems']) fs.writeFileSync(path.join(cpusetRoot, 'mydocker', f), '');
+  const m = new CgroupManager(host, '/mydocker/c1', silentLogger);
+  const created = m.create();
+  assert.ok(!created.includes(path.join(cpusetRoot, 'mydocker')), 'the existing parent is not ours to remove');
+  for (const dir of ['mydocker', 'mydocker/c1']) {
+    assert.equal(fs.readFileSync(path.join(cpusetRoot, dir, 'cpuset.cpus'), 'utf8'), '0-3');
+    assert.equal(fs.readFileSync(path.join(cpusetRoot, dir, 'cpuset.mems'), 'utf8'), '0');
+  }
+});
+
 test('v2: one unified directory; shares become weight, quota and period one cpu.max line', () => {
   const { read, m } = setup('v2', { ...all, devices: undefined });
   assert.equal(read('unified-root', 'memory.max'), '33554432');

@@ -58,14 +58,20 @@ export class CgroupManager {
     for (const part of path.relative(root, p.dir).split('/').filter(Boolean)) {
       const parent = dir;
       dir = path.join(dir, part);
+      let existed = false;
       try {
         fs.mkdirSync(dir);
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
-        throw new CgroupError(`failed to create cgroup ${dir}: ${(err as Error).message}`, err);
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+          throw new CgroupError(`failed to create cgroup ${dir}: ${(err as Error).message}`, err);
+        }
+        existed = true;
       }
-      made.push(dir);
-      this.log.step('cgroups', 'cgroup-create', { path: dir });
+      if (!existed) {
+        made.push(dir);
+        this.log.step('cgroups', 'cgroup-create', { path: dir });
+      }
+      // Also for a parent that already existed: a parallel start may have made it and not filled it in yet.
       if (p.hierarchy.version === 1 && p.hierarchy.controllers.includes('cpuset')) inheritCpuset(this.dirAt(parent), this.dirAt(dir));
     }
     return made;
@@ -196,7 +202,7 @@ export class CgroupManager {
 
 /** A v1 cpuset cgroup starts with empty cpus and mems, and no task can join it (ENOSPC): copy the parent's. */
 function inheritCpuset(parent: CgroupDir, dir: CgroupDir): void {
-  for (const file of ['cpuset.cpus', 'cpuset.mems']) dir.write(file, parent.read(file));
+  for (const file of ['cpuset.cpus', 'cpuset.mems']) if (!dir.has(file) || dir.read(file) === '') dir.write(file, parent.read(file));
 }
 
 async function removeDirsPatiently(dirs: string[]): Promise<string[]> {

@@ -43,6 +43,11 @@ export interface InitProcess {
    * init's execve succeeded (the fd is close-on-exec); rejects with the init's error otherwise.
    */
   waitExec(): Promise<void>;
+  /**
+   * After a host-side step failed: the error the init reported if it died on its own (within ms),
+   * which is the root cause (a host step fails too when the init it works on is gone).
+   */
+  initFailure(ms: number): Promise<NativeError | undefined>;
   /** Kills the init (after a host-side set-up failure) and drops the channel. */
   abort(): void;
   /** Stops listening (detach mode, after ready). */
@@ -156,6 +161,11 @@ export function initChannel(
     },
     async waitExec() {
       await waitFor(() => sockClosed && !firstError);
+    },
+    async initFailure(ms: number) {
+      const timer = new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+      await Promise.race([timer, waitFor(() => sockClosed).catch(() => undefined)]);
+      return sockClosed ? firstError : undefined;
     },
     abort() {
       if (pid !== undefined) {

@@ -37,7 +37,11 @@ export async function startMonitored(opts: StartMonitoredOptions, spec: Spec = r
     const pid = await init.waitPid();
     const state = recordState(opts, launch, pid, { pid: monitor.pid });
     undo.push('remove runtime state', () => removeState(opts.stateDir));
-    await opts.beforeGo?.(state);
+    try {
+      await opts.beforeGo?.(state);
+    } catch (err) {
+      throw (await init.initFailure(200)) ?? err;
+    }
     init.go();
     log.step('runtime', 'go', {});
     await init.waitExec();
