@@ -2,7 +2,7 @@
  * Never fork, setns or unshare here: Node is multithreaded (docs/architecture-notes.md). */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <node_api.h>
+#include "addon.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,14 +13,13 @@
 #include <sys/xattr.h>
 #include <termios.h>
 
-static napi_value str_value(napi_env env, const char *s) {
+napi_value str_value(napi_env env, const char *s) {
   napi_value v;
   napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &v);
   return v;
 }
 
-/* Throws an Error shaped like Node's system errors: code "EPERM", errno, syscall, path. */
-static napi_value throw_errno(napi_env env, const char *syscall, const char *path) {
+napi_value throw_errno(napi_env env, const char *syscall, const char *path) {
   int e = errno;
   char msg[1024];
   snprintf(msg, sizeof msg, "%s %s: %s", syscall, path ? path : "", strerror(e));
@@ -35,25 +34,34 @@ static napi_value throw_errno(napi_env env, const char *syscall, const char *pat
   return NULL;
 }
 
-/* A string argument copied into a fixed buffer; NULL for null/undefined. */
-static char *str_arg(napi_env env, napi_value v, char *buf, size_t cap) {
+napi_value throw_invalid(napi_env env, const char *message) {
+  napi_value err;
+  napi_create_error(env, str_value(env, "EINVAL"), str_value(env, message), &err);
+  napi_set_named_property(env, err, "code", str_value(env, "EINVAL"));
+  napi_throw(env, err);
+  return NULL;
+}
+
+char *str_arg(napi_env env, napi_value v, char *buf, size_t cap, int *too_long) {
   napi_valuetype t;
-  size_t n;
+  size_t n = 0;
   napi_typeof(env, v, &t);
   if (t != napi_string) return NULL;
+  napi_get_value_string_utf8(env, v, NULL, 0, &n);
+  if (n >= cap) {
+    if (too_long) *too_long = 1;
+    return NULL;
+  }
   napi_get_value_string_utf8(env, v, buf, cap, &n);
   return buf;
 }
 
-static double num_arg(napi_env env, napi_value v) {
+double num_arg(napi_env env, napi_value v) {
   double d = 0;
   napi_get_value_double(env, v, &d);
   return d;
 }
 
-#define ARGS(n) size_t argc = n; napi_value argv[n]; napi_get_cb_info(env, info, &argc, argv, NULL, NULL)
-#define STR(i, name) char name##_buf[4096]; char *name = str_arg(env, argv[i], name##_buf, sizeof name##_buf)
-#define CHECK(call, syscall, path) if ((call) < 0) return throw_errno(env, syscall, path)
 
 static napi_value js_mount(napi_env env, napi_callback_info info) {
   ARGS(5);
@@ -148,15 +156,15 @@ static napi_value js_restore_termios(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-#define FN(name, fn) { name, NULL, fn, NULL, NULL, NULL, napi_default, NULL }
-
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     FN("mount", js_mount), FN("umount2", js_umount2), FN("flock", js_flock), FN("mknod", js_mknod),
     FN("lsetxattr", js_lsetxattr), FN("lgetxattr", js_lgetxattr), FN("llistxattr", js_llistxattr),
     FN("makeRaw", js_make_raw), FN("restoreTermios", js_restore_termios),
   };
-  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  EXPORT(env, exports, props);
+  addon_fs_register(env, exports);
+  addon_bpf_register(env, exports);
   return exports;
 }
 
