@@ -5,7 +5,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CgroupManager } from './manager';
+import { CgroupManager, type AttachDeviceFilter } from './manager';
+import { deviceFilterProgram } from './device-filter';
 import type { HostCgroups } from './hierarchy';
 import { silentLogger } from '../log/log';
 import type { Resources } from '../runtime/spec';
@@ -70,8 +71,16 @@ const all: Resources = {
   devices: [{ allow: false, access: 'rwm' }, { allow: true, type: 'c', major: 1, minor: 3, access: 'rwm' }],
 };
 
-function setup(kind: 'v1' | 'v2' | 'hybrid', resources: Resources) {
-  const m = new CgroupManager(fakeHost(kind), '/mydocker/c1', silentLogger);
+/** Stands in for bpf(2): records which program went to which cgroup. */
+function recordingAttach() {
+  const calls: { dir: string; program: Buffer }[] = [];
+  const attach: AttachDeviceFilter = (dir, program) => { calls.push({ dir, program }); };
+  return { calls, attach };
+}
+
+function setup(kind: 'v1' | 'v2' | 'hybrid', resources: Resources, host = fakeHost(kind)) {
+  const bpf = recordingAttach();
+  const m = new CgroupManager(host, '/mydocker/c1', silentLogger, bpf.attach);
   const created = m.create();
   seedKernelFiles(m);
   m.apply(resources);
@@ -79,7 +88,7 @@ function setup(kind: 'v1' | 'v2' | 'hybrid', resources: Resources) {
     const p = m.placements.find((x) => path.basename(x.hierarchy.mountpoint) === hier)!;
     return fs.readFileSync(path.join(p.dir, file), 'utf8');
   };
-  return { m, created, read };
+  return { m, created, read, attached: bpf.calls };
 }
 
 test('v1: each controller writes its own hierarchy', () => {
@@ -187,6 +196,40 @@ test('OOM kills are read from memory.oom_control (v1) and memory.events (v2)', (
   const v2 = setup('v2', {});
   fs.writeFileSync(path.join(v2.m.placements[0].dir, 'memory.events'), 'low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n');
   assert.equal(v2.m.oomKilled(), true);
+});
+
+test('v2: device rules become one eBPF program attached to the container\'s cgroup, no devices files', () => {
+  const { m, attached } = setup('v2', { devices: all.devices });
+  const dir = m.placements[0].dir;
+  assert.deepEqual(attached, [{ dir, program: deviceFilterProgram(all.devices!) }]);
+  assert.deepEqual(fs.readdirSync(dir).filter((f) => f.startsWith('devices.')), []);
+});
+
+test('hybrid without a v1 devices hierarchy: the program goes on the cgroup2 directory', () => {
+  const host = fakeHost('hybrid');
+  host.hierarchies = host.hierarchies.filter((h) => !h.controllers.includes('devices'));
+  const { m, attached } = setup('hybrid', all, host);
+  const unified = m.placements.find((p) => p.hierarchy.version === 2)!;
+  assert.equal(attached.length, 1);
+  assert.equal(attached[0].dir, unified.dir);
+});
+
+test('v1 and hybrid with a v1 devices hierarchy: the allow/deny files, no program', () => {
+  assert.deepEqual(setup('v1', { devices: all.devices }).attached, []);
+  const hybrid = setup('hybrid', all);
+  assert.deepEqual(hybrid.attached, []);
+  assert.equal(hybrid.read('devices', 'devices.deny'), 'a');
+});
+
+test('v2: rules that cannot be enforced are refused before anything is attached; attach failures surface', () => {
+  const bpf = recordingAttach();
+  const m = new CgroupManager(fakeHost('v2'), '/mydocker/c1', silentLogger, bpf.attach);
+  m.create();
+  assert.throws(() => m.apply({ devices: [{ allow: true, type: 'c', major: 1, access: 'x' }] }), /invalid device access "x"/);
+  assert.deepEqual(bpf.calls, []);
+  const failing = new CgroupManager(fakeHost('v2'), '/mydocker/c1', silentLogger, () => { throw new Error('bpf refused'); });
+  failing.create();
+  assert.throws(() => failing.apply({ devices: all.devices }), /bpf refused/);
 });
 
 test('a controller the host lacks is a clear error', () => {
