@@ -26,4 +26,5 @@ double num_arg(napi_env env, napi_value v);
 
 void addon_fs_register(napi_env env, napi_value exports);   /* addon-fs.c: fd-relative file operations */
 void addon_bpf_register(napi_env env, napi_value exports);  /* addon-bpf.c: cgroup device programs */
+void addon_mount_register(napi_env env, napi_value exports); /* addon-mount.c: idmapped overlay */
 #endif

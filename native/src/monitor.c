@@ -198,6 +198,11 @@ static void run_exit_command(void) {
   while (p > 0 && waitpid(p, NULL, 0) < 0 && errno == EINTR) {}
 }
 
+static void too_many(const char *what) {
+  fprintf(stderr, "mydocker-monitor: too many %s\n", what);
+  exit(2);
+}
+
 static void usage(void) {
   fputs("usage: mydocker-monitor -x EXITFILE -a ATTACHSOCK [-l LOG [-S MAXSIZE] [-N MAXFILES]] [-t -c CONSOLESOCK] [-i] "
         "[-o OOMFILE]... [-e EXITCMD [-E ARG]...] -- NSEXEC\n", stderr);
@@ -216,13 +221,16 @@ int main(int argc, char **argv) {
     case 'c': opt.console = optarg; break;
     case 't': opt.tty = 1; break;
     case 'i': opt.open_stdin = 1; break;
-    case 'o': if (opt.n_oom < 4) opt.oom_files[opt.n_oom++] = optarg; break;
+    /* Refused, never cut short: a dropped OOM file or exit argument would fail silently later. */
+    case 'o': if (opt.n_oom >= 4) too_many("OOM files"); opt.oom_files[opt.n_oom++] = optarg; break;
     case 'e': opt.exit_argv[0] = optarg; opt.n_exit = 1; break;
-    case 'E': if (opt.n_exit && opt.n_exit < MAX_ARGS - 1) opt.exit_argv[opt.n_exit++] = optarg; break;
+    case 'E': if (!opt.n_exit || opt.n_exit >= MAX_ARGS - 1) too_many("exit command arguments"); opt.exit_argv[opt.n_exit++] = optarg; break;
     default: usage();
     }
   }
   if (optind >= argc || !opt.exit_file || !opt.attach || (opt.tty && !opt.console)) usage();
+  /* rotated names (LOG.N) and the exit file's temp name must fit the 4096-byte buffers */
+  if ((opt.log && strlen(opt.log) > 4000) || strlen(opt.exit_file) > 4000) too_many("bytes in a path");
 
   setsid();
   prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);

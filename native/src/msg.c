@@ -26,8 +26,10 @@ static void vsend(const char *type, const char *fmt, va_list ap) {
   int n = snprintf(line, sizeof line, "{\"type\":\"%s\"", type);
   if (fmt && *fmt) {
     line[n++] = ',';
-    n += vsnprintf(line + n, sizeof line - n - 3, fmt, ap);
-    if (n > (int)sizeof line - 3) n = sizeof line - 3;
+    int m = vsnprintf(line + n, sizeof line - n - 3, fmt, ap);
+    /* A cut line would not be JSON: say so instead of sending half of it. */
+    if (m < 0 || n + m > (int)sizeof line - 3) n = snprintf(line, sizeof line, "{\"type\":\"%s\",\"truncated\":true", type);
+    else n += m;
   }
   line[n++] = '}';
   line[n++] = '\n';

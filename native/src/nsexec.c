@@ -34,21 +34,26 @@
 extern char **environ;
 
 /* CVE-2019-5736: a container process must never be able to write to the binary that runs as
- * root on the host. Run from a sealed in-memory copy; /proc/self/exe then points at it. */
-static void ensure_sealed_copy(char **argv) {
+ * root on the host. Run from a sealed in-memory copy; /proc/self/exe then points at it. Returns
+ * only when already sealed (0) or when the copy cannot be made (-1: the caller refuses to run). */
+static int ensure_sealed_copy(char **argv) {
   int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-  if (self < 0) return;
+  if (self < 0) return -1;
   int seals = fcntl(self, F_GET_SEALS);
-  if (seals >= 0 && (seals & F_SEAL_WRITE)) { close(self); return; }
+  if (seals >= 0 && (seals & F_SEAL_WRITE)) { close(self); return 0; }
   struct stat st;
-  int mfd = memfd_create("mydocker-nsexec", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-  if (mfd < 0 || fstat(self, &st) < 0) { close(self); return; }
+  int mfd = memfd_create("mydocker-nsexec", MFD_CLOEXEC | MFD_ALLOW_SEALING), e;
+  if (mfd < 0 || fstat(self, &st) < 0) goto out;
   for (off_t off = 0; off < st.st_size;)
-    if (sendfile(mfd, self, &off, st.st_size - off) <= 0) { close(self); close(mfd); return; }
-  close(self);
+    if (sendfile(mfd, self, &off, st.st_size - off) <= 0) goto out;
   if (fcntl(mfd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) == 0)
     fexecve(mfd, argv, environ);
-  close(mfd); /* fall back to running as we are */
+out:
+  e = errno;
+  close(self);
+  if (mfd >= 0) close(mfd);
+  errno = e;
+  return -1;
 }
 
 static int read_full(int fd, unsigned char *buf, size_t n) {
@@ -83,8 +88,9 @@ static const struct { uint64_t flag; const char *name; } ns_names[] = {
 
 /* setns into existing namespaces: open every path first (a joined mount ns hides the others). */
 static int join_namespaces(const struct plan *p) {
-  int fds[16];
-  size_t n = p->n_ns_join < 16 ? p->n_ns_join : 16;
+  size_t n = p->n_ns_join;
+  int *fds = calloc(n, sizeof *fds);
+  if (!fds) return fail("namespaces", ENOMEM, "out of memory");
   for (size_t i = 0; i < n; i++)
     if ((fds[i] = open(p->ns_join[i].path, O_RDONLY | O_CLOEXEC)) < 0)
       return fail("namespaces", errno, "open namespace %s", p->ns_join[i].path);
@@ -96,6 +102,7 @@ static int join_namespaces(const struct plan *p) {
       LOGF("setns", "\"ns\":%s,\"path\":%s", msg_str(ns_names[k].name), msg_str(p->ns_join[i].path));
     }
   for (size_t i = 0; i < n; i++) close(fds[i]);
+  free(fds);
   return 0;
 }
 
@@ -108,11 +115,11 @@ static int wait_go(void) {
 
 /* cgroup files are opened before any setns: a joined mount namespace (exec) would show the
  * container's own /sys/fs/cgroup instead of the host's. */
-static int cg_fds[32], n_cg_fds = -1, cg2_fd = -1;
+static int *cg_fds, n_cg_fds, cg2_fd = -1;
 
 static int open_cgroups(const struct plan *p) {
-  n_cg_fds = 0;
-  for (size_t i = 0; i < p->n_cgroup_join && i < 32; i++, n_cg_fds++)
+  if (p->n_cgroup_join && !(cg_fds = calloc(p->n_cgroup_join, sizeof *cg_fds))) return fail("cgroups", ENOMEM, "out of memory");
+  for (size_t i = 0; i < p->n_cgroup_join; i++, n_cg_fds++)
     if ((cg_fds[i] = open(p->cgroup_join[i], O_WRONLY | O_CLOEXEC)) < 0) return fail("cgroups", errno, "open %s", p->cgroup_join[i]);
   if (p->cgroup2_dir && (cg2_fd = open(p->cgroup2_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
     return fail("cgroups", errno, "open cgroup %s", p->cgroup2_dir);
@@ -143,6 +150,30 @@ static pid_t clone_init(const struct plan *p) {
   return pid;
 }
 
+/* A new user namespace gets its maps from us, its privileged parent, before the child may go on. */
+static int write_id_maps(const struct plan *p, pid_t pid) {
+  const char *files[2] = { "uid_map", "gid_map" }, *maps[2] = { p->uid_map, p->gid_map };
+  for (int i = 0; i < 2; i++) {
+    if (!maps[i]) continue;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/%s", pid, files[i]);
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    size_t n = strlen(maps[i]);
+    ssize_t w = fd < 0 ? -1 : write(fd, maps[i], n);
+    int e = errno;
+    if (fd >= 0) close(fd);
+    if (w != (ssize_t)n) return fail("userns", e, "write %s %s", files[i], maps[i]);
+    LOGF("idmap", "\"file\":%s,\"map\":%s", msg_str(files[i]), msg_str(maps[i]));
+  }
+  return 0;
+}
+
+/* In a user namespace we start unmapped (nobody): become its root, whose caps we already hold. */
+static int become_ns_root(void) {
+  if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) return fail("userns", errno, "become root of the user namespace");
+  return 0;
+}
+
 static void __attribute__((noreturn)) child_main(struct plan *p, int pty_sock) {
   sigset_t none;
   sigemptyset(&none);
@@ -150,6 +181,9 @@ static void __attribute__((noreturn)) child_main(struct plan *p, int pty_sock) {
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (join_cgroups(p) < 0) _exit(1);
   if (wait_go() < 0) _exit(1); /* the caller went away or aborted */
+  int in_userns = (p->ns_create & CLONE_NEWUSER) || p->uid_map;
+  for (size_t i = 0; i < p->n_ns_join; i++) in_userns |= p->ns_join[i].type == CLONE_NEWUSER;
+  if (in_userns && become_ns_root() < 0) _exit(1);
   int fifo_fd = -1;
   if (p->cgroupns_late) {
     if (unshare(CLONE_NEWCGROUP) < 0) { fail("namespaces", errno, "unshare cgroup namespace"); _exit(1); }
@@ -183,8 +217,8 @@ static int send_to_console_socket(const char *path, int master) {
 
 int main(int argc, char **argv) {
   (void)argc;
-  ensure_sealed_copy(argv);
   msg_fd = 3;
+  if (ensure_sealed_copy(argv) < 0) return fail("init", errno, "cannot run from a sealed copy of nsexec"), 1;
   struct plan plan;
   if (read_plan(msg_fd, &plan) < 0) return 1;
   struct plan *p = &plan;
@@ -212,6 +246,10 @@ int main(int argc, char **argv) {
   if (pid == 0) {
     if (sp[0] >= 0) close(sp[0]);
     child_main(p, sp[1]);
+  }
+  if (write_id_maps(p, pid) < 0) {
+    kill(pid, SIGKILL);
+    return 1;
   }
   for (size_t k = 0; k < sizeof ns_names / sizeof ns_names[0]; k++)
     if (p->ns_create & ns_names[k].flag) LOGF("clone", "\"ns\":%s", msg_str(ns_names[k].name));

@@ -5,6 +5,7 @@
 
 /* rootfs.c: mounts, devices, pivot_root, masked and read-only paths (child, new mount ns). */
 int setup_rootfs(const struct plan *p, int *fifo_fd);
+int finalize_rootfs(const struct plan *p);
 /* process.c: everything between the rootfs and execve. */
 int setup_process(const struct plan *p, int pty_sock);
 void exec_command(const struct plan *p) __attribute__((noreturn));

@@ -54,6 +54,11 @@ static int get_str(const struct rec *r, char **out) {
   return 0;
 }
 
+/* A path: the same as a string, but refused when longer than any path buffer in the C core. */
+static int get_path(const struct rec *r, char **out) {
+  return r->len > PLAN_PATH_MAX ? -1 : get_str(r, out);
+}
+
 static int get_flag(const struct rec *r, int *out) {
   uint64_t v;
   if (get_u64(r, &v) < 0 || v > 1) return -1;
@@ -72,7 +77,7 @@ static void *append(void *arr, size_t *n, size_t size) {
 #define APPEND(arr, n) ((arr) = append((arr), &(n), sizeof *(arr)), (arr) ? &(arr)[(n) - 1] : NULL)
 
 /* Nested records are parsed from a table: each sub-tag names a field and how to read it. */
-enum kind { U64, STR, FLAG };
+enum kind { U64, STR, PATH, FLAG };
 struct field { unsigned tag; enum kind kind; size_t offset; };
 #define F(tag, kind, type, member) { tag, kind, offsetof(type, member) }
 
@@ -85,25 +90,26 @@ static int parse_fields(const struct rec *r, void *base, const struct field *fie
     while (i < n && fields[i].tag != s.tag) i++;
     if (i == n) return -1;
     void *dst = (char *)base + fields[i].offset;
-    int rc = fields[i].kind == U64 ? get_u64(&s, dst) : fields[i].kind == STR ? get_str(&s, dst) : get_flag(&s, dst);
+    int rc = fields[i].kind == U64 ? get_u64(&s, dst) : fields[i].kind == STR ? get_str(&s, dst)
+           : fields[i].kind == PATH ? get_path(&s, dst) : get_flag(&s, dst);
     if (rc < 0) return -1;
   }
   return k;
 }
 
 static const struct field mount_fields[] = {
-  F(S_SRC, STR, struct plan_mount, src), F(S_DST, STR, struct plan_mount, dst), F(S_FSTYPE, STR, struct plan_mount, fstype),
+  F(S_SRC, PATH, struct plan_mount, src), F(S_DST, PATH, struct plan_mount, dst), F(S_FSTYPE, STR, struct plan_mount, fstype),
   F(S_DATA, STR, struct plan_mount, data), F(S_FLAGS, U64, struct plan_mount, flags),
   F(S_PROPAGATION, U64, struct plan_mount, propagation), F(S_BIND, FLAG, struct plan_mount, bind),
   F(S_MKFILE, FLAG, struct plan_mount, mkfile),
 };
 static const struct field device_fields[] = {
-  F(S_DEV_PATH, STR, struct plan_device, path), F(S_DEV_TYPE, U64, struct plan_device, type),
+  F(S_DEV_PATH, PATH, struct plan_device, path), F(S_DEV_TYPE, U64, struct plan_device, type),
   F(S_DEV_MAJOR, U64, struct plan_device, major), F(S_DEV_MINOR, U64, struct plan_device, minor),
   F(S_DEV_MODE, U64, struct plan_device, mode), F(S_DEV_UID, U64, struct plan_device, uid), F(S_DEV_GID, U64, struct plan_device, gid),
 };
-static const struct field kv_fields[] = { F(S_KEY, STR, struct plan_kv, key), F(S_VALUE, STR, struct plan_kv, value) };
-static const struct field ns_fields[] = { F(S_NS_TYPE, U64, struct plan_ns, type), F(S_NS_PATH, STR, struct plan_ns, path) };
+static const struct field kv_fields[] = { F(S_KEY, PATH, struct plan_kv, key), F(S_VALUE, STR, struct plan_kv, value) };
+static const struct field ns_fields[] = { F(S_NS_TYPE, U64, struct plan_ns, type), F(S_NS_PATH, PATH, struct plan_ns, path) };
 #define PARSE(r, p, fields) parse_fields((r), (p), (fields), sizeof(fields) / sizeof(fields)[0])
 
 static int parse_mount(const struct rec *r, struct plan_mount *m) {
@@ -134,14 +140,14 @@ static int parse_record(const struct rec *r, struct plan *p) {
   case T_NS_CREATE: return get_u64(r, &p->ns_create);
   case T_NS_JOIN: { struct plan_ns *ns = APPEND(p->ns_join, p->n_ns_join); return ns ? parse_ns(r, ns) : -1; }
   case T_CGROUPNS_LATE: return get_flag(r, &p->cgroupns_late);
-  case T_ROOTFS: return get_str(r, &p->rootfs);
+  case T_ROOTFS: return get_path(r, &p->rootfs);
   case T_ROOT_PROPAGATION: return get_u64(r, &p->root_propagation);
   case T_ROOT_READONLY: return get_flag(r, &p->root_readonly);
   case T_MOUNT: { struct plan_mount *m = APPEND(p->mounts, p->n_mounts); return m ? parse_mount(r, m) : -1; }
   case T_DEVICE: { struct plan_device *d = APPEND(p->devices, p->n_devices); return d ? parse_device(r, d) : -1; }
   case T_SYMLINK: { struct plan_kv *kv = APPEND(p->symlinks, p->n_symlinks); return kv ? parse_pair(r, kv) : -1; }
-  case T_MASK: { char **s = APPEND(p->masked, p->n_masked); return s ? get_str(r, s) : -1; }
-  case T_READONLY_PATH: { char **s = APPEND(p->readonly_paths, p->n_readonly_paths); return s ? get_str(r, s) : -1; }
+  case T_MASK: { char **s = APPEND(p->masked, p->n_masked); return s ? get_path(r, s) : -1; }
+  case T_READONLY_PATH: { char **s = APPEND(p->readonly_paths, p->n_readonly_paths); return s ? get_path(r, s) : -1; }
   case T_HOSTNAME: return get_str(r, &p->hostname);
   case T_DOMAINNAME: return get_str(r, &p->domainname);
   case T_SYSCTL: { struct plan_kv *kv = APPEND(p->sysctls, p->n_sysctls); return kv ? parse_pair(r, kv) : -1; }
@@ -163,19 +169,23 @@ static int parse_record(const struct rec *r, struct plan *p) {
   case T_UMASK: p->has_umask = 1; return get_u64(r, &p->umask);
   case T_NO_NEW_PRIVS: return get_flag(r, &p->no_new_privs);
   case T_OOM_SCORE_ADJ: return get_str(r, &p->oom_score_adj);
-  case T_CWD: return get_str(r, &p->cwd);
+  case T_CWD: return get_path(r, &p->cwd);
   case T_ARG: { char **s = APPEND(p->argv, p->n_argv); return s ? get_str(r, s) : -1; }
   case T_ENV: { char **s = APPEND(p->envp, p->n_envp); return s ? get_str(r, s) : -1; }
   case T_TERMINAL: return get_flag(r, &p->terminal);
-  case T_CONSOLE_SOCKET: return get_str(r, &p->console_socket);
-  case T_EXEC_FIFO: return get_str(r, &p->exec_fifo);
+  case T_CONSOLE_SOCKET: return get_path(r, &p->console_socket);
+  case T_EXEC_FIFO: return get_path(r, &p->exec_fifo);
   case T_DETACH: return get_flag(r, &p->detach);
   case T_LOOPBACK_UP: return get_flag(r, &p->loopback_up);
   case T_LOG: return get_flag(r, &p->log);
   case T_STDIN_RELAY: return get_flag(r, &p->stdin_relay);
   case T_KEEP_FD: { uint64_t *f = APPEND(p->keep_fds, p->n_keep_fds); return f ? get_u64(r, f) : -1; }
-  case T_CGROUP_JOIN: { char **f = APPEND(p->cgroup_join, p->n_cgroup_join); return f ? get_str(r, f) : -1; }
-  case T_CGROUP2_DIR: return get_str(r, &p->cgroup2_dir);
+  case T_CGROUP_JOIN: { char **f = APPEND(p->cgroup_join, p->n_cgroup_join); return f ? get_path(r, f) : -1; }
+  case T_CGROUP2_DIR: return get_path(r, &p->cgroup2_dir);
+  case T_UID_MAP: return get_str(r, &p->uid_map);
+  case T_GID_MAP: return get_str(r, &p->gid_map);
+  case T_SESSION_KEYRING: return get_str(r, &p->session_keyring);
+  case T_SECCOMP_FLAGS: return get_u64(r, &p->seccomp_flags);
   case T_CONSOLE_SIZE: {
     uint64_t size[2] = { 0, 0 };
     if (parse_u64_triple(r, size, 2) < 0 || size[0] > 65535 || size[1] > 65535) return -1;

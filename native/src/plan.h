@@ -15,7 +15,8 @@ enum plan_tag {
   T_MOUNT, T_DEVICE, T_SYMLINK, T_MASK, T_READONLY_PATH, T_HOSTNAME, T_DOMAINNAME, T_SYSCTL,
   T_RLIMIT, T_CAPS, T_UID, T_GID, T_ADDITIONAL_GID, T_UMASK, T_NO_NEW_PRIVS, T_OOM_SCORE_ADJ,
   T_CWD, T_ARG, T_ENV, T_TERMINAL, T_CONSOLE_SOCKET, T_EXEC_FIFO, T_DETACH, T_LOOPBACK_UP,
-  T_LOG, T_STDIN_RELAY, T_KEEP_FD, T_SECCOMP, T_CONSOLE_SIZE, T_CGROUP_JOIN, T_CGROUP2_DIR, T_TAG_MAX
+  T_LOG, T_STDIN_RELAY, T_KEEP_FD, T_SECCOMP, T_CONSOLE_SIZE, T_CGROUP_JOIN, T_CGROUP2_DIR, T_UID_MAP,
+  T_GID_MAP, T_SESSION_KEYRING, T_SECCOMP_FLAGS, T_TAG_MAX
 };
 /* Sub-tags inside nested records. */
 enum { S_SRC = 1, S_DST, S_FSTYPE, S_DATA, S_FLAGS, S_PROPAGATION, S_BIND, S_MKFILE };
@@ -69,7 +70,14 @@ struct plan {
   char **cgroup_join; size_t n_cgroup_join;
   char *cgroup2_dir;            /* cgroup2 directory: clone3(CLONE_INTO_CGROUP), no migration at all */
   unsigned char *seccomp; size_t seccomp_len; /* struct sock_filter[] */
+  uint64_t seccomp_flags;       /* SECCOMP_FILTER_FLAG_* for seccomp(SECCOMP_SET_MODE_FILTER) */
+  /* /proc/PID/uid_map and gid_map contents stage-0 writes for a new user namespace */
+  char *uid_map, *gid_map;
+  char *session_keyring;        /* name of the fresh session keyring the process joins */
 };
+
+/* Longest path the plan may carry: C copies paths into PATH_MAX buffers and refuses, never cuts. */
+#define PLAN_PATH_MAX 4095
 
 /* Parses buf into p. Returns 0, or -1 with a static reason in *why. Never reads outside buf.
  * All memory comes from one arena owned by the plan (plan_free releases it). */

@@ -8,6 +8,7 @@
 #include <grp.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
+#include <linux/keyctl.h>
 #include <linux/seccomp.h>
 #include <net/if.h>
 #include <signal.h>
@@ -54,7 +55,7 @@ static int loopback_up(void) {
 }
 
 static int set_sysctl(const struct plan_kv *kv) {
-  char path[512];
+  char path[PLAN_PATH_MAX + 16];
   int n = snprintf(path, sizeof path, "/proc/sys/%s", kv->key);
   for (int i = 10; i < n; i++)
     if (path[i] == '.') path[i] = '/';
@@ -112,10 +113,13 @@ static int drop_bounding(uint64_t keep) {
 }
 
 static int set_identity(const struct plan *p) {
-  gid_t gids[256];
-  size_t n = p->n_additional_gids < 256 ? p->n_additional_gids : 256;
+  size_t n = p->n_additional_gids;
+  gid_t *gids = calloc(n ? n : 1, sizeof *gids);
+  if (!gids) return fail("user", ENOMEM, "out of memory");
   for (size_t i = 0; i < n; i++) gids[i] = (gid_t)p->additional_gids[i];
-  if (setgroups(n, gids) < 0) return fail("user", errno, "setgroups");
+  int rc = setgroups(n, gids);
+  free(gids);
+  if (rc < 0) return fail("user", errno, "setgroups (%zu groups)", n);
   if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) return fail("user", errno, "keep capabilities");
   if (setresgid((gid_t)p->gid, (gid_t)p->gid, (gid_t)p->gid) < 0) return fail("user", errno, "setgid %lu", (unsigned long)p->gid);
   if (setresuid((uid_t)p->uid, (uid_t)p->uid, (uid_t)p->uid) < 0) return fail("user", errno, "setuid %lu", (unsigned long)p->uid);
@@ -124,7 +128,27 @@ static int set_identity(const struct plan *p) {
   return 0;
 }
 
+/* A fresh session keyring, so the container never shares the host's (docker and runc do this). */
+static int join_session_keyring(const char *name) {
+  long id = syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name);
+  if (id < 0 && errno == ENOSYS) return 0; /* a kernel without keys: nothing to share */
+  if (id < 0) return fail("keyring", errno, "join a new session keyring %s", name);
+  /* possessor: all; the user inside: view, read, search (as runc makes it searchable) */
+  if (syscall(SYS_keyctl, KEYCTL_SETPERM, id, 0x3f0b0000) < 0) return fail("keyring", errno, "set keyring permissions");
+  LOGF("keyring", "\"name\":%s,\"id\":%ld", msg_str(name), id);
+  return 0;
+}
+
+static int load_seccomp(const struct plan *p) {
+  struct sock_fprog prog = { (unsigned short)(p->seccomp_len / 8), (struct sock_filter *)p->seccomp };
+  if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, (unsigned)p->seccomp_flags, &prog) < 0)
+    return fail("seccomp", errno, "load seccomp filter (%zu instructions)", p->seccomp_len / 8);
+  LOGF("seccomp", "\"instructions\":%zu,\"flags\":%lu", p->seccomp_len / 8, (unsigned long)p->seccomp_flags);
+  return 0;
+}
+
 int setup_process(const struct plan *p, int pty_sock) {
+  if (p->session_keyring && join_session_keyring(p->session_keyring) < 0) return -1;
   if (p->hostname && sethostname(p->hostname, strlen(p->hostname)) < 0)
     return fail("hostname", errno, "set hostname %s", p->hostname);
   if (p->hostname) LOGF("hostname", "\"hostname\":%s", msg_str(p->hostname));
@@ -133,6 +157,7 @@ int setup_process(const struct plan *p, int pty_sock) {
   if (p->loopback_up && loopback_up() < 0) return -1;
   for (size_t i = 0; i < p->n_sysctls; i++)
     if (set_sysctl(&p->sysctls[i]) < 0) return -1;
+  if (p->rootfs && finalize_rootfs(p) < 0) return -1;
   if (p->oom_score_adj && write_file("/proc/self/oom_score_adj", p->oom_score_adj) < 0)
     return fail("oom_score_adj", errno, "set oom_score_adj %s", p->oom_score_adj);
   for (size_t i = 0; i < p->n_rlimits; i++) {
@@ -152,20 +177,14 @@ int setup_process(const struct plan *p, int pty_sock) {
   if (p->has_umask) umask((mode_t)p->umask);
   if (p->cwd && chdir(p->cwd) < 0) return fail("cwd", errno, "chdir to cwd %s set in config.json", p->cwd);
   if (p->has_caps && drop_bounding(p->cap_bounding) < 0) return -1;
-  if (p->seccomp && !p->no_new_privs) {
-    /* Without no_new_privs the filter must go in while we still hold CAP_SYS_ADMIN. */
-    struct sock_fprog prog = { (unsigned short)(p->seccomp_len / 8), (struct sock_filter *)p->seccomp };
-    if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0) return fail("seccomp", errno, "load seccomp filter");
-  }
+  /* Without no_new_privs the filter must go in while we still hold CAP_SYS_ADMIN. */
+  if (p->seccomp && !p->no_new_privs && load_seccomp(p) < 0) return -1;
   if (set_identity(p) < 0) return -1;
   if (p->has_caps && capset_all(p) < 0) return -1;
   if (p->has_caps) LOGF("capabilities", "\"effective\":%llu,\"bounding\":%llu", (unsigned long long)p->cap_effective,
                         (unsigned long long)p->cap_bounding);
   if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) return fail("no_new_privs", errno, "set no_new_privs");
-  if (p->seccomp && p->no_new_privs) {
-    struct sock_fprog prog = { (unsigned short)(p->seccomp_len / 8), (struct sock_filter *)p->seccomp };
-    if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0) return fail("seccomp", errno, "load seccomp filter");
-  }
+  if (p->seccomp && p->no_new_privs && load_seccomp(p) < 0) return -1;
   return 0;
 }
 
@@ -202,9 +221,9 @@ void exec_command(const struct plan *p) {
   for (const char *d = path; d;) {
     const char *end = strchr(d, ':');
     size_t len = end ? (size_t)(end - d) : strlen(d);
-    snprintf(full, sizeof full, "%.*s/%s", (int)len, len ? d : ".", file);
+    int n = snprintf(full, sizeof full, "%.*s/%s", (int)len, len ? d : ".", file);
     struct stat st;
-    if (stat(full, &st) == 0 && S_ISREG(st.st_mode)) {
+    if (n < (int)sizeof full && stat(full, &st) == 0 && S_ISREG(st.st_mode)) {
       LOGF("execve", "\"path\":%s", msg_str(full));
       execve(full, p->argv, p->envp);
       if (errno != ENOENT && errno != ENOTDIR && errno != EACCES) exec_failed(file, errno, 1);

@@ -192,7 +192,11 @@ int setup_rootfs(const struct plan *p, int *fifo_fd) {
   for (size_t i = 0; i < p->n_symlinks; i++)
     if (make_symlink(rootfd, &p->symlinks[i]) < 0) return -1;
   close(rootfd);
-  if (pivot(p->rootfs) < 0) return -1;
+  return pivot(p->rootfs);
+}
+
+/* After the sysctls are written (they need /proc/sys writable): masked and read-only paths. */
+int finalize_rootfs(const struct plan *p) {
   for (size_t i = 0; i < p->n_masked; i++)
     if (mask_path(p->masked[i]) < 0) return -1;
   for (size_t i = 0; i < p->n_readonly_paths; i++)

@@ -165,6 +165,7 @@ static napi_value init(napi_env env, napi_value exports) {
   EXPORT(env, exports, props);
   addon_fs_register(env, exports);
   addon_bpf_register(env, exports);
+  addon_mount_register(env, exports);
   return exports;
 }
 

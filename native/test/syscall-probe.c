@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -56,8 +57,12 @@ static long probe(const char *name) {
     return fd;
   }
   if (!strcmp(name, "mount")) {
-    long rc = mount("none", "/mnt", "tmpfs", 0, NULL);
-    if (rc == 0) umount("/mnt");
+    mkdir("/.probe-mnt", 0700);
+    long rc = mount("none", "/.probe-mnt", "tmpfs", 0, NULL);
+    int e = errno;
+    if (rc == 0) umount("/.probe-mnt");
+    rmdir("/.probe-mnt");
+    errno = e;
     return rc;
   }
   /* In a pid namespace the kernel answers CAD_OFF with EINVAL: nothing reboots. */

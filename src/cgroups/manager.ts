@@ -4,10 +4,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InvalidArgumentError } from '../errors/errors';
 import type { Logger } from '../log/log';
-import type { Resources } from '../runtime/spec';
+import type { DeviceRule, Resources } from '../runtime/spec';
+import { sys } from '../sys/native';
 import { CgroupError, FsCgroupDir, readKeyValues, type CgroupDir } from './cgroup-dir';
 import { CONTROLLERS } from './controllers';
 import { freeze, isFrozen } from './controllers/freezer';
+import { deviceFilterProgram } from './device-filter';
 import type { Hierarchy, HostCgroups } from './hierarchy';
 
 export { CgroupError } from './cgroup-dir';
@@ -29,10 +31,26 @@ export function placements(host: HostCgroups, cgroupsPath: string): CgroupPlacem
   });
 }
 
+/** Attaches eBPF device-filter instructions to a cgroup2 directory: bpf(2) for real, a recorder in tests. */
+export type AttachDeviceFilter = (cgroupDir: string, program: Buffer) => void;
+
+export const attachDeviceFilterWithBpf: AttachDeviceFilter = (dir, program) => {
+  try {
+    sys().attachDeviceFilter(dir, program);
+  } catch (err) {
+    throw new CgroupError(`failed to attach the device filter to cgroup ${dir}: ${(err as Error).message}`, err);
+  }
+};
+
 export class CgroupManager {
   readonly placements: CgroupPlacement[];
 
-  constructor(readonly host: HostCgroups, readonly cgroupsPath: string, private readonly log: Logger) {
+  constructor(
+    readonly host: HostCgroups,
+    readonly cgroupsPath: string,
+    private readonly log: Logger,
+    private readonly attachDeviceFilter: AttachDeviceFilter = attachDeviceFilterWithBpf,
+  ) {
     this.placements = placements(host, cgroupsPath);
   }
 
@@ -92,7 +110,9 @@ export class CgroupManager {
       }
       const v2 = this.placements.find((p) => p.hierarchy.version === 2);
       if (v2 && c.v2 === undefined) {
-        this.log.warn('cgroups', `${c.v1} rules are not enforced on cgroup v2 yet (needs eBPF)`);
+        // cgroup2 has no devices files: the rules become an eBPF program attached to the cgroup.
+        if (c.v1 === 'devices') this.attachDevices(v2, resources.devices ?? []);
+        else this.log.warn('cgroups', `${c.v1} rules are not enforced on cgroup v2`);
         continue;
       }
       if (v2 && v2.hierarchy.controllers.includes(c.v2!)) {
@@ -102,6 +122,12 @@ export class CgroupManager {
       }
       throw new CgroupError(`the ${c.v1} cgroup controller is not available on this host`);
     }
+  }
+
+  private attachDevices(p: CgroupPlacement, rules: readonly DeviceRule[]): void {
+    const program = deviceFilterProgram(rules);
+    this.attachDeviceFilter(p.dir, program);
+    this.log.step('cgroups', 'cgroup-device-filter', { path: p.dir, rules: rules.length, instructions: program.length / 8 });
   }
 
   /** v2 delegates a controller to a child only if every ancestor lists it in cgroup.subtree_control. */
@@ -166,11 +192,13 @@ export class CgroupManager {
    * moving itself skips the lock that makes a cgroup.procs write wait ~10 ms for RCU), and the
    * cgroup2 directory it is cloned straight into (CLONE_INTO_CGROUP).
    */
-  selfJoin(): { joinFiles: string[]; cgroup2Dir?: string } {
+  selfJoin(): { joinFiles: string[]; cgroup2Dir?: string; dirs: Record<string, string> } {
     const v2 = this.placements.find((p) => p.hierarchy.version === 2);
     return {
       joinFiles: this.placements.filter((p) => p.hierarchy.version === 1).map((p) => path.join(p.dir, 'tasks')),
       ...(v2 ? { cgroup2Dir: v2.dir } : {}),
+      // by hierarchy directory name ("memory", "unified"): bound in where they cannot be mounted (user namespaces)
+      dirs: Object.fromEntries(this.placements.map((p) => [path.basename(p.hierarchy.mountpoint), p.dir])),
     };
   }
 

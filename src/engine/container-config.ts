@@ -3,6 +3,9 @@
 import { InvalidArgumentError } from '../errors/errors';
 import type { ImageConfig } from '../image/store';
 import type { ResolvedResources, ResourceFlags } from './resources';
+import {
+  DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS, NO_SECURITY_FLAGS, type SecurityFlags, type SecurityHostConfig,
+} from './security/container-security';
 
 export interface RunOptions {
   /** undefined: the built-in default image (the command is an absolute path). */
@@ -23,6 +26,8 @@ export interface RunOptions {
   entrypoint?: string;
   network: string;
   resources: ResourceFlags;
+  /** --cap-add, --privileged, --device, --security-opt, --userns, … (src/engine/security/) */
+  security: SecurityFlags;
   /** --restart: no, always, unless-stopped, on-failure[:N] */
   restart?: string;
   /** --log-opt max-size=…, max-file=… */
@@ -51,7 +56,7 @@ export interface RunOptions {
 export function defaultRunOptions(over: Partial<RunOptions> = {}): RunOptions {
   return {
     command: [], interactive: false, tty: false, rm: false, detach: false, env: [], envFiles: [], network: 'none',
-    resources: { ulimits: [] }, logOpts: [], labels: [], volumes: [], mounts: [], tmpfs: [], readOnly: false, publish: [],
+    resources: { ulimits: [] }, security: NO_SECURITY_FLAGS, logOpts: [], labels: [], volumes: [], mounts: [], tmpfs: [], readOnly: false, publish: [],
     publishAll: false, networkAliases: [], dns: [], dnsSearch: [], addHosts: [], expose: [], ...over,
   };
 }
@@ -134,7 +139,7 @@ export interface ContainerConfig {
   StopSignal?: string;
 }
 
-export interface HostConfig {
+export interface HostConfig extends SecurityHostConfig {
   AutoRemove: boolean;
   ReadonlyRootfs: boolean;
   Binds: string[] | null;
@@ -162,6 +167,12 @@ export interface HostConfig {
   OomKillDisable: boolean;
   Ulimits: { Name: string; Soft: number; Hard: number }[];
 }
+
+/** A container made without any security flag, as docker's HostConfig shows it. */
+export const DEFAULT_SECURITY_HOST_CONFIG: SecurityHostConfig = {
+  Privileged: false, CapAdd: null, CapDrop: null, Devices: [], DeviceCgroupRules: null, GroupAdd: null, Sysctls: null, OomScoreAdj: 0,
+  SecurityOpt: null, UsernsMode: '', MaskedPaths: DEFAULT_MASKED_PATHS, ReadonlyPaths: DEFAULT_READONLY_PATHS,
+};
 
 export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 export const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
@@ -244,6 +255,7 @@ export function buildContainerConfig(
   hostname: string,
   userEnv: string[],
   limits: ResolvedResources = { resources: {}, rlimits: [], cgroupParent: '/mydocker', warnings: [] },
+  security: SecurityHostConfig = DEFAULT_SECURITY_HOST_CONFIG,
 ): { config: ContainerConfig; hostConfig: HostConfig; argv: string[] } {
   const command = resolveCommand(opts, image.config);
   const base = [DEFAULT_PATH, `HOSTNAME=${hostname}`, ...(opts.tty ? ['TERM=xterm'] : [])];
@@ -269,12 +281,12 @@ export function buildContainerConfig(
       Labels: { ...(image.config.Labels ?? {}), ...parseLabels(opts.labels) },
       ...(image.config.StopSignal ? { StopSignal: image.config.StopSignal } : {}),
     },
-    hostConfig: hostConfigFor(opts, limits),
+    hostConfig: { ...hostConfigFor(opts, limits), ...security },
   };
 }
 
 /** docker's HostConfig fields, as `inspect` will show them. */
-function hostConfigFor(opts: RunOptions, limits: ResolvedResources): HostConfig {
+function hostConfigFor(opts: RunOptions, limits: ResolvedResources): Omit<HostConfig, keyof SecurityHostConfig> {
   const r = limits.resources;
   const nanoCpus = opts.resources.cpus !== undefined ? Math.round(Number(opts.resources.cpus) * 1e9) : 0;
   return {

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { ConflictError, InternalError, InvalidArgumentError, NotFoundError } from '../errors/errors';
 import { isMountpoint } from '../storage/overlay';
 import { readJsonIfExists, writeJsonAtomic } from '../store/atomic';
+import type { IdMappings } from './security/userns';
 import type { Layout } from '../store/layout';
 import type { ContainerConfig, HostConfig } from './container-config';
 import type { ResolvedResources } from './resources';
@@ -34,6 +35,8 @@ export interface ContainerRecord {
   network?: ContainerNetworkConfig;
   /** docker's NetworkSettings, kept current by the networking code. */
   networkSettings?: NetworkSettings;
+  /** The user namespace's id maps (--userns=auto, --uidmap): fixed at create, the same at every start. */
+  idMappings?: IdMappings;
 }
 
 export function newContainerId(): string {

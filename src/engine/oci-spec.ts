@@ -4,18 +4,11 @@ import { OCI_VERSION, type DeviceRule, type Mount, type Spec } from '../runtime/
 import type { ContainerConfig, HostConfig } from './container-config';
 import type { ResolvedResources } from './resources';
 import type { ResolvedUser } from './user';
+import { DEFAULT_CAPABILITIES } from './security/capabilities';
+import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS, type SpecSecurity } from './security/container-security';
 
-export const DEFAULT_CAPABILITIES = [
-  'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FSETID', 'CAP_FOWNER', 'CAP_MKNOD', 'CAP_NET_RAW', 'CAP_SETGID',
-  'CAP_SETUID', 'CAP_SETFCAP', 'CAP_SETPCAP', 'CAP_NET_BIND_SERVICE', 'CAP_SYS_CHROOT', 'CAP_KILL', 'CAP_AUDIT_WRITE',
-];
-
-export const DEFAULT_MASKED_PATHS = [
-  '/proc/asound', '/proc/acpi', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list',
-  '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware', '/sys/devices/virtual/powercap',
-];
-
-export const DEFAULT_READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
+export { DEFAULT_CAPABILITIES } from './security/capabilities';
+export { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from './security/container-security';
 
 const c = (major: number | undefined, minor: number | undefined, access = 'rwm'): DeviceRule => ({
   allow: true, type: 'c', ...(major === undefined ? {} : { major }), ...(minor === undefined ? {} : { minor }), access,
@@ -43,15 +36,25 @@ export interface SpecInput {
   extraMounts?: Mount[];
   /** Join this network namespace instead of creating one; "host" shares the host's. */
   networkNamespace?: 'host' | string;
+  /** Capabilities, seccomp, devices, sysctls, user namespace (src/engine/security/); docker's defaults when absent. */
+  security?: SpecSecurity;
 }
 
-export function defaultMounts(): Mount[] {
+/** docker's defaults: what a container made without any security flag gets. */
+export const DEFAULT_SPEC_SECURITY: SpecSecurity = {
+  capabilities: DEFAULT_CAPABILITIES, noNewPrivileges: false, seccompProfile: 'unconfined', devices: [], deviceRules: [], sysctls: {},
+  maskedPaths: DEFAULT_MASKED_PATHS, readonlyPaths: DEFAULT_READONLY_PATHS, privileged: false, notEnforced: [],
+};
+
+export function defaultMounts(privileged = false): Mount[] {
+  // A privileged container may write /sys and its cgroups, as in docker.
+  const ro = privileged ? [] : ['ro'];
   return [
     { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
     { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
     { destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'] },
-    { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] },
-    { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['ro', 'nosuid', 'noexec', 'nodev'] },
+    { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', ...ro] },
+    { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: [...ro, 'nosuid', 'noexec', 'nodev'] },
     { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
     { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=65536k'] },
   ];
@@ -65,11 +68,14 @@ export function byDepth(mounts: Mount[]): Mount[] {
 
 export function buildSpec(input: SpecInput): Spec {
   const { config, hostConfig, user } = input;
+  const sec = input.security ?? DEFAULT_SPEC_SECURITY;
   const isRoot = user.uid === 0;
+  const caps = sec.capabilities;
   const env = config.Env.some((e) => e.startsWith('HOME=')) ? config.Env : [...config.Env, `HOME=${user.home}`];
   const bind = (destination: string, source: string): Mount => ({ destination, type: 'bind', source, options: ['rbind', 'rprivate'] });
   const namespaces: NonNullable<Spec['linux']>['namespaces'] = [
     { type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }, { type: 'cgroup' },
+    ...(sec.idMappings ? [{ type: 'user' as const }] : []),
   ];
   const netns = input.networkNamespace ?? (hostConfig.NetworkMode === 'host' ? 'host' : undefined);
   if (netns === undefined) namespaces.push({ type: 'network' });
@@ -84,18 +90,19 @@ export function buildSpec(input: SpecInput): Spec {
       env,
       cwd: config.WorkingDir || '/',
       capabilities: {
-        bounding: DEFAULT_CAPABILITIES,
+        bounding: caps,
         // docker: a non-root user keeps the bounding set but starts with no effective capabilities.
-        effective: isRoot ? DEFAULT_CAPABILITIES : [],
-        permitted: isRoot ? DEFAULT_CAPABILITIES : [],
+        effective: isRoot ? caps : [],
+        permitted: isRoot ? caps : [],
       },
-      noNewPrivileges: false,
+      noNewPrivileges: sec.noNewPrivileges,
+      ...(sec.oomScoreAdj !== undefined ? { oomScoreAdj: sec.oomScoreAdj } : {}),
       ...(input.limits?.rlimits.length ? { rlimits: input.limits.rlimits } : {}),
     },
     root: { path: input.rootfs, readonly: hostConfig.ReadonlyRootfs === true },
     hostname: config.Hostname,
     mounts: byDepth([
-      ...defaultMounts(),
+      ...defaultMounts(sec.privileged),
       bind('/etc/resolv.conf', input.etcFiles.resolvConf),
       bind('/etc/hostname', input.etcFiles.hostname),
       bind('/etc/hosts', input.etcFiles.hosts),
@@ -104,9 +111,13 @@ export function buildSpec(input: SpecInput): Spec {
     linux: {
       namespaces,
       cgroupsPath: input.cgroupsPath,
-      resources: { ...(input.limits?.resources ?? {}), devices: DEFAULT_DEVICE_RULES },
-      maskedPaths: DEFAULT_MASKED_PATHS,
-      readonlyPaths: DEFAULT_READONLY_PATHS,
+      resources: { ...(input.limits?.resources ?? {}), devices: [...DEFAULT_DEVICE_RULES, ...sec.deviceRules] },
+      ...(sec.devices.length ? { devices: sec.devices } : {}),
+      ...(Object.keys(sec.sysctls).length ? { sysctl: sec.sysctls } : {}),
+      ...(sec.seccomp ? { seccomp: sec.seccomp } : {}),
+      ...(sec.idMappings ? { uidMappings: sec.idMappings.uid, gidMappings: sec.idMappings.gid } : {}),
+      maskedPaths: sec.maskedPaths,
+      readonlyPaths: sec.readonlyPaths,
     },
   };
 }

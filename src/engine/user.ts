@@ -71,6 +71,19 @@ function readInRoot(rootfs: string, file: string): string {
   }
 }
 
-export function resolveUserInRootfs(rootfs: string, spec: string): ResolvedUser {
-  return resolveUser(spec, parsePasswd(readInRoot(rootfs, '/etc/passwd')), parseGroup(readInRoot(rootfs, '/etc/group')));
+/** --group-add: names from the container's /etc/group, or numbers; joined after the user's own groups. */
+export function resolveGroupAdd(groups: string[], entries: GroupEntry[]): number[] {
+  return groups.map((g) => {
+    if (isId(g)) return Number(g);
+    const e = entries.find((x) => x.name === g);
+    if (!e) throw new InvalidArgumentError(`unable to find group ${g}: no matching entries in group file`);
+    return e.gid;
+  });
+}
+
+export function resolveUserInRootfs(rootfs: string, spec: string, groupAdd: string[] = []): ResolvedUser {
+  const groups = parseGroup(readInRoot(rootfs, '/etc/group'));
+  const user = resolveUser(spec, parsePasswd(readInRoot(rootfs, '/etc/passwd')), groups);
+  const extra = resolveGroupAdd(groupAdd, groups).filter((g) => !user.additionalGids.includes(g));
+  return extra.length ? { ...user, additionalGids: [...user.additionalGids, ...extra] } : user;
 }

@@ -3,6 +3,7 @@
 // then read log, error, ready and exit messages until stage-0 and the init are done with the socket.
 import { spawn } from 'node:child_process';
 import type { Socket } from 'node:net';
+import type { Readable, Writable } from 'node:stream';
 import { NativeError } from '../errors/errors';
 import type { Logger } from '../log/log';
 import { nsexecPath } from '../sys/native';
@@ -27,9 +28,18 @@ interface Message {
   [field: string]: unknown;
 }
 
+/** Our ends of the pipes that a 'pipe' stdio slot gave the container (exec, foreground run). */
+export interface InitStreams {
+  stdin?: Writable;
+  stdout?: Readable;
+  stderr?: Readable;
+}
+
 export interface InitProcess {
   /** pid of stage-0 (our direct child). */
   readonly stage0Pid: number;
+  /** The pipes of 'pipe' stdio slots (none over a monitor's channel). */
+  readonly streams: InitStreams;
   /** Host pid of the container init, once stage-0 reports it. */
   waitPid(): Promise<number>;
   /** Lets the init continue past its cgroup barrier. */
@@ -61,7 +71,8 @@ export function spawnInit(plan: Buffer, opts: { stdio: [StdioSlot, StdioSlot, St
   // detached: stage-0 gets its own session, so terminal signals reach only the CLI, which forwards them.
   const child = spawn(nsexecPath(), [], { stdio: [...opts.stdio, 'pipe'], detached: true });
   const stage0Exit = new Promise<number>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1))));
-  return initChannel(child.stdio[3] as Socket, plan, opts.log, child.pid ?? -1, stage0Exit, () => child.unref());
+  const streams: InitStreams = { stdin: child.stdin ?? undefined, stdout: child.stdout ?? undefined, stderr: child.stderr ?? undefined };
+  return initChannel(child.stdio[3] as Socket, plan, opts.log, child.pid ?? -1, stage0Exit, () => child.unref(), streams);
 }
 
 /**
@@ -70,6 +81,7 @@ export function spawnInit(plan: Buffer, opts: { stdio: [StdioSlot, StdioSlot, St
  */
 export function initChannel(
   sock: Socket, plan: Buffer, log: Logger, stage0Pid: number, stage0Exit: Promise<number> | undefined, onClose?: () => void,
+  streams: InitStreams = {},
 ): InitProcess {
   sock.on('error', () => undefined); // EPIPE if stage-0 dies early: its exit tells the story
   sock.write(plan);
@@ -147,6 +159,7 @@ export function initChannel(
 
   return {
     stage0Pid,
+    streams,
     async waitPid() {
       await waitFor(() => pid !== undefined);
       return pid!;

@@ -31,6 +31,7 @@ function richPlan(): Buffer {
     caps: { bounding: 1n, effective: 1n, permitted: 1n, inheritable: 0n, ambient: 0n },
     additionalGids: [1, 2], umask: 0o22, oomScoreAdj: 5, env: ['A=1', 'B=2'], argv: ['/bin/sh', '-c', 'x'],
     terminal: true, consoleSocket: '/tmp/c.sock', execFifo: '/tmp/fifo', keepFds: [3], seccomp: Buffer.alloc(16),
+    seccompFlags: 4, uidMap: '0 100000 65536\n', gidMap: '0 100000 65536\n', sessionKeyring: '_ses.abc',
   }));
 }
 
@@ -102,6 +103,22 @@ test('nsexec refuses broken plans with a typed error and executes nothing', asyn
       assert.match(output, /"type":"error","stage":"plan"/);
     }
     assert.equal(fs.existsSync(canary), false, 'no broken plan may execute its command');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a path longer than any C buffer is refused, never cut short', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mydocker-test-fuzz-'));
+  try {
+    const canary = path.join(dir, 'executed');
+    const long = '/' + 'a'.repeat(4095);
+    for (const over of [{ cwd: long }, { masked: [long] }, { mounts: [{ src: 'tmpfs', dst: long, fstype: 'tmpfs', flags: 0 }] }]) {
+      const { code, output } = await feed(encodePlan(samplePlan({ argv: ['/usr/bin/touch', canary], nsCreate: 0, ...over })));
+      assert.equal(code, 1);
+      assert.match(output, /"type":"error","stage":"plan"/);
+    }
+    assert.equal(fs.existsSync(canary), false);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -36,3 +36,12 @@ test('integers are u64 little-endian', () => {
 test('strings with NUL are refused before they reach C', () => {
   assert.throws(() => encodePlan(samplePlan({ argv: ['a\0b'] })), /NUL/);
 });
+
+test('user namespace maps, the session keyring and seccomp flags are encoded', () => {
+  const recs = records(encodePlan(samplePlan({ uidMap: '0 100000 65536\n', gidMap: '0 200000 10\n', sessionKeyring: '_ses.x', seccompFlags: 4 })));
+  const str = (tag: number) => recs.find(([t]) => t === tag)?.[1].toString('utf8');
+  assert.equal(str(T.UID_MAP), '0 100000 65536\n');
+  assert.equal(str(T.GID_MAP), '0 200000 10\n');
+  assert.equal(str(T.SESSION_KEYRING), '_ses.x');
+  assert.equal(recs.find(([t]) => t === T.SECCOMP_FLAGS)![1].readBigUInt64LE(), 4n);
+});

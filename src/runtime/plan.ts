@@ -68,6 +68,13 @@ export interface InitPlan {
   log: boolean;
   keepFds: number[];
   seccomp?: Buffer;
+  /** SECCOMP_FILTER_FLAG_* given to seccomp(2) with the filter. */
+  seccompFlags?: number;
+  /** /proc/PID/uid_map and gid_map contents for a new user namespace, written by stage-0. */
+  uidMap?: string;
+  gidMap?: string;
+  /** Name of the fresh session keyring the process joins (none: it keeps its parent's). */
+  sessionKeyring?: string;
   /** v1 `tasks` files the init writes "0" into (it moves itself: no RCU wait, unlike cgroup.procs). */
   cgroupJoin: string[];
   /** cgroup2 directory the init is cloned straight into (clone3 CLONE_INTO_CGROUP). */
@@ -80,7 +87,8 @@ export const T = {
   DEVICE: 8, SYMLINK: 9, MASK: 10, READONLY_PATH: 11, HOSTNAME: 12, DOMAINNAME: 13, SYSCTL: 14, RLIMIT: 15,
   CAPS: 16, UID: 17, GID: 18, ADDITIONAL_GID: 19, UMASK: 20, NO_NEW_PRIVS: 21, OOM_SCORE_ADJ: 22, CWD: 23,
   ARG: 24, ENV: 25, TERMINAL: 26, CONSOLE_SOCKET: 27, EXEC_FIFO: 28, DETACH: 29, LOOPBACK_UP: 30, LOG: 31,
-  STDIN_RELAY: 32, KEEP_FD: 33, SECCOMP: 34, CONSOLE_SIZE: 35, CGROUP_JOIN: 36, CGROUP2_DIR: 37,
+  STDIN_RELAY: 32, KEEP_FD: 33, SECCOMP: 34, CONSOLE_SIZE: 35, CGROUP_JOIN: 36, CGROUP2_DIR: 37, UID_MAP: 38,
+  GID_MAP: 39, SESSION_KEYRING: 40, SECCOMP_FLAGS: 41,
 } as const;
 const S_MOUNT = { SRC: 1, DST: 2, FSTYPE: 3, DATA: 4, FLAGS: 5, PROPAGATION: 6, BIND: 7, MKFILE: 8 } as const;
 const S_DEV = { PATH: 1, TYPE: 2, MAJOR: 3, MINOR: 4, MODE: 5, UID: 6, GID: 7 } as const;
@@ -169,6 +177,8 @@ export function encodePlan(plan: InitPlan): Buffer {
   if (plan.log) w.u64(T.LOG, 1);
   for (const fd of plan.keepFds) w.u64(T.KEEP_FD, fd);
   if (plan.seccomp) w.raw(T.SECCOMP, plan.seccomp);
+  if (plan.seccompFlags) w.u64(T.SECCOMP_FLAGS, plan.seccompFlags);
+  w.str(T.UID_MAP, plan.uidMap).str(T.GID_MAP, plan.gidMap).str(T.SESSION_KEYRING, plan.sessionKeyring);
   for (const f of plan.cgroupJoin) w.str(T.CGROUP_JOIN, f);
   w.str(T.CGROUP2_DIR, plan.cgroup2Dir);
   const body = w.done();

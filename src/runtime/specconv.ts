@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { InvalidArgumentError } from '../errors/errors';
 import { CAPABILITIES, CLONE, MS, RLIMITS } from '../sys/linux-constants';
 import type { InitPlan, PlanCaps, PlanDevice, PlanMount } from './plan';
-import type { Mount, NamespaceType, Process, Spec } from './spec';
+import type { IdMapping, LinuxSeccomp, Mount, NamespaceType, Process, Spec } from './spec';
 
 export interface CgroupHierarchy {
   /** Directory name under /sys/fs/cgroup, e.g. "memory", "cpu,cpuacct", "systemd", "unified". */
@@ -33,7 +33,11 @@ export interface ConvertOptions {
   log: boolean;
   keepFds?: number[];
   /** Where the init puts itself: v1 `tasks` files, and the cgroup2 directory to be cloned into. */
-  cgroup?: { joinFiles: string[]; cgroup2Dir?: string };
+  cgroup?: { joinFiles: string[]; cgroup2Dir?: string; dirs?: Record<string, string> };
+  /** The compiled linux.seccomp (src/runtime/seccomp.ts); required when the spec has one. */
+  seccomp?: { bpf: Buffer; flags: number };
+  /** A fresh session keyring of this name for the process (runc's "_ses.<id>"). */
+  sessionKeyring?: string;
 }
 
 const NS_FLAGS: Record<NamespaceType, number> = {
@@ -110,10 +114,17 @@ function cleanDestination(dest: string): string {
   return path.posix.normalize(dest).replace(/\/+$/, '') || '/';
 }
 
-function convertMount(m: Mount, opts: ConvertOptions, host: HostFacts): PlanMount[] {
+/** What a user namespace changes: filesystems its root may not mount are bound from the host. */
+interface UsernsContext { inUserns: boolean; ownNetns: boolean }
+
+function convertMount(m: Mount, opts: ConvertOptions, host: HostFacts, ns: UsernsContext): PlanMount[] {
   const dst = cleanDestination(m.destination);
   const parsed = parseMountOptions(m.options);
-  if (m.type === 'cgroup') return cgroupMounts(dst, parsed.flags, host);
+  if (m.type === 'cgroup') return ns.inUserns ? cgroupBinds(dst, parsed.flags, host, opts) : cgroupMounts(dst, parsed.flags, host);
+  // sysfs may be mounted in a user namespace only with a network namespace it owns
+  if (m.type === 'sysfs' && ns.inUserns && !ns.ownNetns) {
+    return [{ src: '/sys', dst, flags: MS.BIND | MS.REC | (parsed.flags & MS.RDONLY), bind: true, propagation: MS.PRIVATE | MS.REC }];
+  }
   const bind = m.type === 'bind' || (parsed.flags & MS.BIND) !== 0;
   if (bind) {
     if (!m.source) throw new InvalidArgumentError(`mount ${dst}: bind mount needs a source`);
@@ -148,18 +159,37 @@ function cgroupMounts(dst: string, flags: number, host: HostFacts): PlanMount[] 
   return mounts;
 }
 
+/** v1 hierarchies cannot be mounted in a user namespace: the container's own cgroup dirs are bound instead. */
+function cgroupBinds(dst: string, flags: number, host: HostFacts, opts: ConvertOptions): PlanMount[] {
+  const base = flags & (MS.RDONLY | MS.NOSUID | MS.NODEV | MS.NOEXEC);
+  const dirs = opts.cgroup?.dirs ?? {};
+  const mounts: PlanMount[] = [{ src: 'tmpfs', dst, fstype: 'tmpfs', data: 'mode=755', flags: MS.NOSUID | MS.NODEV | MS.NOEXEC }];
+  for (const h of host.cgroupHierarchies) {
+    const src = dirs[h.dirName];
+    if (src) mounts.push({ src, dst: host.cgroupUnifiedOnly ? dst : `${dst}/${h.dirName}`, flags: MS.BIND | base, bind: true });
+  }
+  if (base & MS.RDONLY) mounts.push({ src: 'tmpfs', dst, fstype: 'tmpfs', flags: MS.REMOUNT | base, data: 'mode=755' });
+  return host.cgroupUnifiedOnly ? mounts.slice(1, 2) : mounts;
+}
+
 /** The namespaces a process joins to enter a running container (docker exec). */
 export const EXEC_NAMESPACES: [NamespaceType, string][] = [
   ['ipc', 'ipc'], ['uts', 'uts'], ['network', 'net'], ['pid', 'pid'], ['cgroup', 'cgroup'], ['mount', 'mnt'],
 ];
 
-/** A plan that enters the namespaces of a running init instead of making new ones: no rootfs work. */
-export function execPlan(proc: Process, initPid: number, opts: Omit<ConvertOptions, 'bundleDir'>): InitPlan {
+/**
+ * A plan that enters the namespaces of a running init instead of making new ones: no rootfs work.
+ * `userns`: the init has a user namespace of its own, which is joined first.
+ */
+export function execPlan(
+  proc: Process, initPid: number, opts: Omit<ConvertOptions, 'bundleDir'>, userns = false, seccomp?: LinuxSeccomp,
+): InitPlan {
+  const joins: [NamespaceType, string][] = userns ? [['user', 'user'], ...EXEC_NAMESPACES] : EXEC_NAMESPACES;
   const spec: Spec = {
     ociVersion: '1.0.2',
     process: proc,
     root: { path: `/proc/${initPid}/root` },
-    linux: { namespaces: EXEC_NAMESPACES.map(([type, file]) => ({ type, path: `/proc/${initPid}/ns/${file}` })) },
+    linux: { namespaces: joins.map(([type, file]) => ({ type, path: `/proc/${initPid}/ns/${file}` })), ...(seccomp ? { seccomp } : {}) },
   };
   const host: HostFacts = { cgroupHierarchies: [], cgroupUnifiedOnly: false, sourceKind: () => 'missing', hasProcKcore: false };
   return specToPlan(spec, { ...opts, bundleDir: '/' }, host);
@@ -179,7 +209,6 @@ export function specToPlan(spec: Spec, opts: ConvertOptions, host: HostFacts): I
   for (const ns of linux.namespaces ?? []) {
     const flag = NS_FLAGS[ns.type];
     if (flag === undefined) throw new InvalidArgumentError(`config.json: unknown namespace type ${JSON.stringify(ns.type)}`);
-    if (ns.type === 'user') throw new InvalidArgumentError('config.json: user namespaces are not supported yet');
     if (ns.path) nsJoin.push({ type: flag, path: ns.path });
     else if (ns.type === 'cgroup') cgroupnsLate = true;
     else nsCreate |= flag;
@@ -192,8 +221,18 @@ export function specToPlan(spec: Spec, opts: ConvertOptions, host: HostFacts): I
     throw new InvalidArgumentError('config.json: setting the hostname needs a new uts namespace');
   }
 
+  const newUserns = has(CLONE.NEWUSER);
+  const inUserns = newUserns || nsJoin.some((n) => n.type === CLONE.NEWUSER);
+  if (newUserns && (!linux.uidMappings?.length || !linux.gidMappings?.length)) {
+    throw new InvalidArgumentError('config.json: a new user namespace needs linux.uidMappings and linux.gidMappings');
+  }
+  if (!newUserns && (linux.uidMappings?.length || linux.gidMappings?.length)) {
+    throw new InvalidArgumentError('config.json: uidMappings and gidMappings need a new user namespace');
+  }
+  if (linux.seccomp && !opts.seccomp) throw new InvalidArgumentError('config.json: linux.seccomp was not compiled');
   const joinsMountNs = nsJoin.some((n) => n.type === CLONE.NEWNS);
-  const mounts = joinsMountNs ? [] : (spec.mounts ?? []).flatMap((m) => convertMount(m, opts, host));
+  const ns: UsernsContext = { inUserns, ownNetns: has(CLONE.NEWNET) };
+  const mounts = joinsMountNs ? [] : (spec.mounts ?? []).flatMap((m) => convertMount(m, opts, host, ns));
   // Joining an existing mount namespace (exec) means its filesystem is already set up.
   const devBound = joinsMountNs || mounts.some((m) => m.dst === '/dev' && m.bind);
   const devices = new Map<string, PlanDevice>();
@@ -281,5 +320,17 @@ export function specToPlan(spec: Spec, opts: ConvertOptions, host: HostFacts): I
     keepFds: opts.keepFds ?? [],
     cgroupJoin: opts.cgroup?.joinFiles ?? [],
     cgroup2Dir: opts.cgroup?.cgroup2Dir,
+    ...(linux.seccomp && opts.seccomp ? { seccomp: opts.seccomp.bpf, seccompFlags: opts.seccomp.flags } : {}),
+    ...(newUserns ? { uidMap: idMapText(linux.uidMappings!), gidMap: idMapText(linux.gidMappings!) } : {}),
+    sessionKeyring: opts.sessionKeyring,
   };
+}
+
+function idMapText(maps: IdMapping[]): string {
+  for (const m of maps) {
+    if (![m.containerID, m.hostID, m.size].every((n) => Number.isInteger(n) && n >= 0) || m.size < 1) {
+      throw new InvalidArgumentError(`config.json: invalid id mapping ${JSON.stringify(m)}`);
+    }
+  }
+  return maps.map((m) => `${m.containerID} ${m.hostID} ${m.size}\n`).join('');
 }

@@ -46,6 +46,20 @@ export function mountOverlay(dirs: OverlayDirs, log: Logger): void {
   });
 }
 
+/**
+ * The same overlay, with each image layer seen through an idmapped mount (owned by the user
+ * namespace behind usernsFd): what the image made root's shows as the container's root.
+ */
+export function mountOverlayIdmapped(dirs: OverlayDirs, usernsFd: number, log: Logger): void {
+  if (dirs.lowerDirs.length === 0) throw new InternalError('an image needs at least one layer');
+  for (const d of [dirs.upper, dirs.work, dirs.target]) fs.mkdirSync(d, { recursive: true, mode: 0o755 });
+  sys().mountOverlayIdmapped([...dirs.lowerDirs].reverse(), dirs.upper, dirs.work, dirs.target, usernsFd);
+  log.step('storage', 'overlay-mount', {
+    target: dirs.target, lower: dirs.lowerDirs.map((d) => path.basename(path.dirname(d))).join(', '), upper: dirs.upper, work: dirs.work,
+    idmapped: true,
+  });
+}
+
 export function isMountpoint(target: string): boolean {
   try {
     const st = fs.statSync(target);

@@ -38,6 +38,8 @@ export class Layout {
   get runtimeDir(): string { return path.join(this.runroot, 'runtime'); }
   runtimeStateDir(id: string): string { return path.join(this.runtimeDir, id); }
   get locksDir(): string { return path.join(this.runroot, 'locks'); }
+  /** Compiled seccomp filters, one per distinct profile (regenerated after a reboot). */
+  get seccompCacheDir(): string { return path.join(this.runroot, 'seccomp'); }
   lockFile(scope: string): string { return path.join(this.locksDir, `${scope}.lock`); }
 }
 

@@ -14,6 +14,20 @@ export interface SysAddon {
   /** Raw terminal mode (output processing off, like docker's CLI); returns the settings to restore. */
   makeRaw(fd: number): Buffer;
   restoreTermios(fd: number, saved: Buffer): void;
+  /** openat2(2) with struct open_how {flags | O_CLOEXEC, mode, resolve}; returns the new fd. */
+  openat2(dirFd: number, path: string, flags: number, mode: number, resolve: number): number;
+  mkdirat(dirFd: number, name: string, mode: number): void;
+  symlinkat(target: string, dirFd: number, name: string): void;
+  /** name "" reads the link an O_PATH|O_NOFOLLOW fd refers to. */
+  readlinkat(dirFd: number, name: string): string;
+  fchownat(dirFd: number, name: string, uid: number, gid: number, flags: number): void;
+  unlinkat(dirFd: number, name: string, flags: number): void;
+  /** Times in seconds (fractions kept), as Node's futimes takes them. */
+  utimensat(dirFd: number, name: string, atime: number, mtime: number, flags: number): void;
+  /** Loads a BPF_PROG_TYPE_CGROUP_DEVICE program (8-byte instructions) and attaches it to a cgroup2 directory. */
+  attachDeviceFilter(cgroupDir: string, insns: Buffer): void;
+  /** overlayfs over idmapped detached mounts of the layers (topmost first), attached at target. */
+  mountOverlayIdmapped(lowerDirs: string[], upper: string, work: string, target: string, usernsFd: number): void;
 }
 
 export const LOCK_SH = 1;

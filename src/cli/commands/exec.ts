@@ -3,6 +3,8 @@ import type { CommandDefinition } from '../command';
 import { InvalidArgumentError } from '../../errors/errors';
 import { execContainer, type ExecOptions } from '../../engine/lifecycle/exec';
 import { engineDeps } from '../engine-deps';
+import { pipedStdio } from '../piped-stdio';
+import type { StdioSlot } from '../../runtime/nsexec';
 
 export const command: CommandDefinition<ExecOptions> = {
   name: 'exec',
@@ -31,8 +33,16 @@ export const command: CommandDefinition<ExecOptions> = {
   async run(opts, ctx) {
     if (opts.tty && opts.interactive && !opts.detach && !process.stdin.isTTY) throw new InvalidArgumentError('the input device is not a TTY');
     if (opts.tty && process.stdout.isTTY) opts.consoleSize = { rows: process.stdout.rows, cols: process.stdout.columns };
-    const stdio = opts.detach ? (['ignore', 'ignore', 'ignore'] as const) : ([opts.interactive ? 'inherit' : 'ignore', 'inherit', 'inherit'] as const);
-    const result = await execContainer(engineDeps(ctx), opts, [...stdio]);
+    // With -t our terminal goes to nsexec's relay and the container gets a pty; without, pipes.
+    const piped = !opts.detach && !opts.tty ? pipedStdio(ctx.io, opts.interactive) : undefined;
+    const stdio: [StdioSlot, StdioSlot, StdioSlot] = opts.detach ? ['ignore', 'ignore', 'ignore']
+      : opts.tty ? [opts.interactive ? 'inherit' : 'ignore', 'inherit', 'inherit'] : [opts.interactive ? 'pipe' : 'ignore', 'pipe', 'pipe'];
+    let result;
+    try {
+      result = await execContainer(engineDeps(ctx), opts, stdio, piped && ((s) => piped.connect(s)));
+    } finally {
+      await piped?.finish();
+    }
     if (!result) return 0;
     if (result.error && result.status.code !== 0) ctx.io.stderr.write(`mydocker exec: ${result.error.message}\n`);
     return result.status.signal !== undefined ? 128 + result.status.signal : result.status.code;

@@ -9,6 +9,9 @@ import { buildContainerConfig, parseEnvFile, resolveEnvEntry, validateRunOptions
 import { newContainerId, randomName, type ContainerRecord } from '../container-store';
 import { readHostLimits } from '../host-limits';
 import { resolveResources } from '../resources';
+import { heldCapabilities, ownOomScoreAdj, resolveSecurityFlags } from '../security/container-security';
+import { allocateRange, readAutoPool, type IdMappings, type UsernsRequest } from '../security/userns';
+import { withLock } from '../../store/lock';
 import { event, lockContainer, store, type EngineDeps } from './context';
 import { resolveMounts } from '../../volume/container-mounts';
 import { validateNetworkOptions } from '../../network/container-network';
@@ -40,19 +43,23 @@ export async function createContainer(opts: RunOptions, deps: EngineDeps): Promi
   for (const w of limits.warnings) deps.warn?.(w);
   const userEnv = readUserEnv(opts);
   const imageRef = opts.image ?? DEFAULT_IMAGE;
+  const security = resolveSecurityFlags(opts.security, {
+    networkMode: opts.network, heldCapabilities: heldCapabilities(), ownOomScoreAdj: ownOomScoreAdj(),
+  });
   const network = await validateNetworkOptions(opts, deps);
   const image = await deps.images.resolve(imageRef);
   const mounts = await resolveMounts(opts, image, deps);
   const id = newContainerId();
   const hostname = opts.hostname ?? id.slice(0, 12);
-  const { config, hostConfig, argv } = buildContainerConfig(opts, { ref: imageRef, config: image.config }, hostname, userEnv, limits);
+  const { config, hostConfig, argv } = buildContainerConfig(opts, { ref: imageRef, config: image.config }, hostname, userEnv, limits, security.hostConfig);
   const record: ContainerRecord = {
     schemaVersion: 1, id, name: opts.name ?? randomName(), created: new Date().toISOString(), path: argv[0], args: argv.slice(1),
     image: imageRef, imageId: image.id, config, hostConfig: { ...hostConfig, PortBindings: network.ports }, lowerDirs: image.layerDirs, limits, mounts,
     network,
   };
   const containers = store(deps);
-  return lockContainer(deps, id, () =>
+  // Automatic id ranges are handed out under one lock, so two creates never get the same range.
+  return withIdMappings(deps, security.userns, record, () => lockContainer(deps, id, () =>
     UndoStack.run(async (undo) => {
       const dir = containers.create(record);
       undo.push('remove container directory', () => fs.rmSync(dir, { recursive: true, force: true }));
@@ -71,5 +78,23 @@ export async function createContainer(opts: RunOptions, deps: EngineDeps): Promi
       event(deps, record, 'create');
       return record;
     }),
-  );
+  ));
+}
+
+async function withIdMappings<T>(deps: EngineDeps, req: UsernsRequest, record: ContainerRecord, fn: () => Promise<T>): Promise<T> {
+  if (req.mode === 'host') return fn();
+  if (req.mode === 'private') {
+    record.idMappings = req.maps;
+    return fn();
+  }
+  return withLock(deps.layout, 'userns-auto', () => {
+    const { pool, reserved } = readAutoPool();
+    const taken = store(deps).list().flatMap((r) => (r.idMappings ? [...r.idMappings.uid, ...r.idMappings.gid] : []))
+      .map((m) => ({ start: m.hostID, size: m.size }));
+    const start = allocateRange(req.size, pool, [...taken, ...reserved]);
+    const maps: IdMappings = { uid: [{ containerID: 0, hostID: start, size: req.size }], gid: [{ containerID: 0, hostID: start, size: req.size }] };
+    record.idMappings = maps;
+    deps.log.step('engine', 'userns-allocate', { start, size: req.size });
+    return fn();
+  });
 }

@@ -1,13 +1,13 @@
 // docker exec: a new process in a running container, with the container's environment, user
 // and capabilities unless told otherwise.
-import * as fs from 'node:fs';
 import { FailedPreconditionError } from '../../errors/errors';
-import type { InitResult, StdioSlot } from '../../runtime/nsexec';
+import type { InitResult, InitStreams, StdioSlot } from '../../runtime/nsexec';
 import { execProcess } from '../../runtime/ops/exec';
 import type { Process } from '../../runtime/spec';
-import { CAPABILITIES } from '../../sys/linux-constants';
 import { mergeEnv, resolveEnvEntry } from '../container-config';
-import { DEFAULT_CAPABILITIES } from '../oci-spec';
+import { heldCapabilities } from '../security/container-security';
+import { resolveCapabilities } from '../security/capabilities';
+import { parseSecurityOpts } from '../security/security-opts';
 import { resolveUserInRootfs } from '../user';
 import { event, store, viewContainer, type EngineDeps } from './context';
 
@@ -24,14 +24,9 @@ export interface ExecOptions {
   consoleSize?: { rows: number; cols: number };
 }
 
-/** --privileged: every capability this process may pass on (not those the host withholds from root). */
-export function heldCapabilities(): string[] {
-  const m = /^CapPrm:\s*([0-9a-f]+)/m.exec(fs.readFileSync('/proc/self/status', 'utf8'));
-  const held = BigInt(`0x${m?.[1] ?? '0'}`);
-  return CAPABILITIES.filter((_, bit) => (held >> BigInt(bit)) & 1n);
-}
-
-export async function execContainer(deps: EngineDeps, opts: ExecOptions, stdio: [StdioSlot, StdioSlot, StdioSlot]): Promise<InitResult | undefined> {
+export async function execContainer(
+  deps: EngineDeps, opts: ExecOptions, stdio: [StdioSlot, StdioSlot, StdioSlot], onStreams?: (streams: InitStreams) => void,
+): Promise<InitResult | undefined> {
   const record = store(deps).resolve(opts.ref);
   const view = viewContainer(deps, record);
   if (view.derived.status === 'paused') throw new FailedPreconditionError(`container ${record.name} is paused, unpause the container before exec`);
@@ -40,7 +35,10 @@ export async function execContainer(deps: EngineDeps, opts: ExecOptions, stdio: 
   const user = resolveUserInRootfs(`/proc/${state.pid}/root`, opts.user ?? record.config.User);
   const extra = opts.env.map((e) => resolveEnvEntry(e, process.env, '-e')).filter((e): e is string => e !== undefined);
   const env = mergeEnv(record.config.Env, opts.tty ? ['TERM=xterm'] : [], extra);
-  const caps = opts.privileged ? heldCapabilities() : DEFAULT_CAPABILITIES;
+  // The container's own capabilities and no_new_privs; --privileged: all that mydocker holds.
+  const hc = record.hostConfig;
+  const held = heldCapabilities();
+  const caps = resolveCapabilities(hc.CapAdd ?? [], hc.CapDrop ?? [], opts.privileged || hc.Privileged, held);
   const isRoot = user.uid === 0;
   const proc: Process = {
     terminal: opts.tty,
@@ -50,11 +48,12 @@ export async function execContainer(deps: EngineDeps, opts: ExecOptions, stdio: 
     env: env.some((e) => e.startsWith('HOME=')) ? env : [...env, `HOME=${user.home}`],
     cwd: opts.workdir ?? (record.config.WorkingDir || '/'),
     capabilities: { bounding: caps, effective: isRoot ? caps : [], permitted: isRoot ? caps : [] },
+    noNewPrivileges: parseSecurityOpts(hc.SecurityOpt ?? []).noNewPrivileges,
   };
   event(deps, record, 'exec_create', { execID: '', command: opts.cmd.join(' ') });
   const result = await execProcess({
     state, process: proc, stdio, stdinRelay: opts.interactive && opts.tty, detach: opts.detach,
-    forwardSignals: !opts.tty, log: deps.log,
+    forwardSignals: !opts.tty, log: deps.log, onStreams, seccompCacheDir: deps.layout.seccompCacheDir,
     onPid: () => event(deps, record, 'exec_start', { command: opts.cmd.join(' ') }),
   });
   if (result) {

@@ -7,7 +7,12 @@ import { startMonitored } from '../../runtime/ops/start-monitored';
 import type { RuntimeState } from '../../runtime/state';
 import { writeJsonAtomic } from '../../store/atomic';
 import { UndoStack } from '../../store/undo';
-import { mountOverlay, unmountOverlay } from '../../storage/overlay';
+import { unmountOverlay } from '../../storage/overlay';
+import { mountContainerRootfs, hostId } from './rootfs';
+import { heldCapabilities, securitySummary, specSecurity } from '../security/container-security';
+import type { IdMappings } from '../security/userns';
+import { openPathsForUserns } from '../security/userns-paths';
+import type { EtcFiles } from '../etc-files';
 import { mkdirInRoot } from '../../storage/secure-join';
 import { findPackageRoot } from '../../sys/native';
 import { logSizeBytes } from '../container-config';
@@ -33,6 +38,11 @@ export function exitCommand(deps: EngineDeps, id: string): string[] {
   return [process.execPath, '--', cli, '--root', deps.layout.root, '--runroot', deps.layout.runroot, 'internal', 'cleanup', id];
 }
 
+/** The container's root may rewrite its /etc/hosts and friends, as in docker. */
+function chownEtcFiles(files: EtcFiles, maps: IdMappings): void {
+  for (const f of [files.hostname, files.hosts, files.resolvConf]) fs.chownSync(f, hostId(maps, 'uid', 0), hostId(maps, 'gid', 0));
+}
+
 export async function startContainer(deps: EngineDeps, record: ContainerRecord, opts: StartOptions = {}): Promise<RuntimeState> {
   const view = viewContainer(deps, record);
   if (!can.start(view.derived.status)) {
@@ -41,18 +51,26 @@ export async function startContainer(deps: EngineDeps, record: ContainerRecord, 
   const { log, layout } = deps;
   const p = containerPaths(layout, record.id);
   return UndoStack.run(async (undo) => {
-    mountOverlay({ lowerDirs: record.lowerDirs, upper: p.upper, work: p.work, target: p.rootfs }, log);
+    await mountContainerRootfs(deps, record, { upper: p.upper, work: p.work, target: p.rootfs });
     undo.push('unmount rootfs', () => unmountOverlay(p.rootfs, log));
-    const user = resolveUserInRootfs(p.rootfs, record.config.User);
+    const user = resolveUserInRootfs(p.rootfs, record.config.User, record.hostConfig.GroupAdd ?? []);
     if (record.config.WorkingDir) mkdirInRoot(p.rootfs, record.config.WorkingDir);
     const etcFiles = writeEtcFiles(p.dir, record.config.Hostname);
+    if (record.idMappings) chownEtcFiles(etcFiles, record.idMappings);
     log.step('engine', 'etc-files', { dir: p.dir });
+    const security = specSecurity(record.hostConfig, record.idMappings, heldCapabilities());
+    for (const what of security.notEnforced) deps.warn?.(`${what} is accepted but not enforced`);
+    log.step('engine', 'security', securitySummary(security));
     const extraMounts = await prepareMounts(deps, record, p.rootfs);
     const spec = buildSpec({
       config: record.config, hostConfig: record.hostConfig, argv: [record.path, ...record.args], user, rootfs: p.rootfs, etcFiles,
       cgroupsPath: `${record.limits.cgroupParent}/${record.id}`, limits: record.limits, consoleSize: opts.consoleSize,
-      extraMounts, networkNamespace: networkNamespacePath(deps, record),
+      extraMounts, networkNamespace: networkNamespacePath(deps, record), security,
     });
+    if (record.idMappings) {
+      const sources = (spec.mounts ?? []).filter((m) => m.type === 'bind' && m.source).map((m) => m.source!);
+      openPathsForUserns([p.rootfs, ...sources], [layout.root]);
+    }
     writeJsonAtomic(path.join(p.dir, 'config.json'), spec, { durable: false }); // regenerated on every start
     log.step('engine', 'bundle-write', { path: path.join(p.dir, 'config.json'), rootfs: p.rootfs });
     const started: StartedRecord = { startedAt: new Date().toISOString(), restartCount: opts.restartCount ?? 0 };
@@ -61,7 +79,7 @@ export async function startContainer(deps: EngineDeps, record: ContainerRecord, 
     fs.mkdirSync(path.dirname(p.attachSocket), { recursive: true, mode: 0o700 });
     const logCfg = record.hostConfig.LogConfig.Config;
     const state = await startMonitored({
-      id: record.id, bundleDir: p.dir, stateDir: p.stateDir, log,
+      id: record.id, bundleDir: p.dir, stateDir: p.stateDir, log, seccompCacheDir: layout.seccompCacheDir,
       pruneCgroupParent: record.limits.cgroupParent === '/mydocker',
       monitor: {
         exitFile: p.exitFile, attachSocket: p.attachSocket, logFile: p.logFile, tty: record.config.Tty, openStdin: record.config.OpenStdin,

@@ -3,10 +3,13 @@
 import { CgroupManager } from '../../cgroups/manager';
 import { detectHostCgroups } from '../../cgroups/hierarchy';
 import type { Logger } from '../../log/log';
-import { spawnInit, type InitResult, type StdioSlot } from '../nsexec';
+import { spawnInit, type InitResult, type InitStreams, type StdioSlot } from '../nsexec';
 import { encodePlan } from '../plan';
 import type { Process } from '../spec';
 import { execPlan } from '../specconv';
+import { compileSeccomp } from '../seccomp';
+import { sessionKeyringName } from './launch';
+import { readSpec } from './run';
 import type { RuntimeState } from '../state';
 import { forwardSignals } from './signals';
 
@@ -20,13 +23,23 @@ export interface ExecProcessOptions {
   forwardSignals: boolean;
   log: Logger;
   onPid?: (pid: number) => void;
+  /** Called at once with our ends of the 'pipe' slots, to connect them to the caller. */
+  onStreams?: (streams: InitStreams) => void;
+  seccompCacheDir: string;
 }
 
 /** The process's exit status, or undefined when detached. */
 export async function execProcess(opts: ExecProcessOptions): Promise<InitResult | undefined> {
   const cgroup = new CgroupManager(detectHostCgroups(), opts.state.cgroupsPath, opts.log).selfJoin();
-  const plan = execPlan(opts.process, opts.state.pid, { detach: opts.detach, stdinRelay: opts.stdinRelay, log: opts.log.stepsEnabled, cgroup });
+  // The container's own seccomp filter applies to every process in it (runc exec does the same).
+  const spec = readSpec(opts.state.bundle);
+  const seccomp = spec.linux?.seccomp ? compileSeccomp(spec.linux.seccomp, opts.seccompCacheDir) : undefined;
+  const userns = (spec.linux?.namespaces ?? []).some((n) => n.type === 'user');
+  const plan = execPlan(opts.process, opts.state.pid, {
+    detach: opts.detach, stdinRelay: opts.stdinRelay, log: opts.log.stepsEnabled, cgroup, seccomp, sessionKeyring: sessionKeyringName(opts.state.id),
+  }, userns, spec.linux?.seccomp);
   const init = spawnInit(encodePlan(plan), { stdio: opts.stdio, log: opts.log });
+  opts.onStreams?.(init.streams);
   let stop = () => undefined as void;
   try {
     const pid = await init.waitPid();

@@ -7,6 +7,7 @@ import { bootId } from '../../sys/boot-id';
 import { UndoStack } from '../../store/undo';
 import { readHostFacts } from '../host-facts';
 import { encodePlan } from '../plan';
+import { compileSeccomp } from '../seccomp';
 import type { Spec } from '../spec';
 import { specToPlan, type ConvertOptions } from '../specconv';
 import { pidStartTime, saveState, type RuntimeState } from '../state';
@@ -17,6 +18,8 @@ export interface LaunchOptions {
   stateDir: string;
   log: Logger;
   pruneCgroupParent?: boolean;
+  /** Where compiled seccomp filters are kept (one file per distinct profile). */
+  seccompCacheDir: string;
 }
 
 export interface Launch {
@@ -40,11 +43,17 @@ export function prepareLaunch(opts: LaunchOptions, spec: Spec, convert: Omit<Con
   undo.push('remove cgroup', removeCgroups);
   cgroups.apply(spec.linux?.resources);
   // The init joins its cgroup by itself, before it may run (see CgroupManager.selfJoin).
-  const plan = specToPlan(spec, { ...convert, bundleDir: opts.bundleDir, log: log.stepsEnabled, cgroup: cgroups.selfJoin() }, readHostFacts());
+  const seccomp = spec.linux?.seccomp ? compileSeccomp(spec.linux.seccomp, opts.seccompCacheDir) : undefined;
+  const plan = specToPlan(spec, {
+    ...convert, bundleDir: opts.bundleDir, log: log.stepsEnabled, cgroup: cgroups.selfJoin(), seccomp, sessionKeyring: sessionKeyringName(opts.id),
+  }, readHostFacts());
   const bytes = encodePlan(plan);
   log.step('runtime', 'plan', { bytes: bytes.length, mounts: plan.mounts.length, devices: plan.devices.length });
   return { plan: bytes, cgroups, createdCgroups, cgroupsPath, removeCgroups };
 }
+
+/** runc's name for a container's session keyring. */
+export const sessionKeyringName = (id: string) => `_ses.${id}`;
 
 export function recordState(opts: LaunchOptions, launch: Launch, pid: number, monitor?: { pid: number }): RuntimeState {
   const state: RuntimeState = {

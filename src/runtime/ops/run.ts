@@ -24,6 +24,7 @@ export interface RunBundleOptions {
   /** Signals this process receives go to the container (docker's sig-proxy). */
   forwardSignals: boolean;
   pruneCgroupParent?: boolean;
+  seccompCacheDir: string;
 }
 
 export interface RunBundleResult extends InitResult {

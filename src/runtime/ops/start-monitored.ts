@@ -16,6 +16,7 @@ export interface StartMonitoredOptions {
   log: Logger;
   monitor: Omit<MonitorOptions, 'oomFiles' | 'consoleSocket'>;
   pruneCgroupParent?: boolean;
+  seccompCacheDir: string;
   /** Runs after the init exists and sits in its cgroup, before it may continue (attach, network). */
   beforeGo?: (state: RuntimeState) => Promise<void>;
 }
