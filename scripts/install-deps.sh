@@ -13,6 +13,7 @@ packages=(
   skopeo umoci     # image tests: an OCI layout built and pushed by other tools; bench/pull.sh
   podman           # archive tests: podman save/load both ways (runs with runc, private storage)
   apache2-utils    # htpasswd, when python3's crypt module cannot make a bcrypt hash
+  libseccomp-dev   # the C core compiles seccomp filters with libseccomp (linked statically)
 )
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -21,9 +21,10 @@ export function eventsFile(layout: Layout): string {
 export function recordEvent(layout: Layout, e: Omit<EngineEvent, 'time' | 'timeNano'>): void {
   const now = Date.now();
   const event: EngineEvent = { ...e, time: Math.floor(now / 1000), timeNano: now * 1e6 + Number(process.hrtime.bigint() % 1000000n) };
-  fs.mkdirSync(layout.root, { recursive: true });
-  // One write(2) with O_APPEND: concurrent writers never interleave within a line.
-  fs.appendFileSync(eventsFile(layout), JSON.stringify(event) + '\n');
+  fs.mkdirSync(layout.root, { recursive: true, mode: 0o700 });
+  // One write(2) with O_APPEND: concurrent writers never interleave within a line. Root's only:
+  // events name containers, images, commands and labels.
+  fs.appendFileSync(eventsFile(layout), JSON.stringify(event) + '\n', { mode: 0o600 });
 }
 
 export function parseEvents(text: string): EngineEvent[] {

@@ -57,6 +57,12 @@ export class FailedPreconditionError extends MydockerError {
   }
 }
 
+export class PermissionDeniedError extends MydockerError {
+  constructor(message: string, init: ErrorInit = {}) {
+    super('PermissionDenied', message, init);
+  }
+}
+
 export class InternalError extends MydockerError {
   constructor(message: string, init?: ErrorInit) {
     super('Internal', message, init);

@@ -63,6 +63,16 @@ const renderers: Record<string, Render> = {
   'terminal': () => `allocated a pseudo-terminal in the container's devpts and made it the controlling terminal`,
   'user': (f) => `switched to uid ${s(f.uid)}, gid ${s(f.gid)} (${s(f.groups)} supplementary groups)`,
   'capabilities': (f) => `dropped capabilities: kept ${capNames(f.effective)}`,
+  'keyring': (f) => `joined a new session keyring ${s(f.name)}: the container does not share the host's keys`,
+  'seccomp': (f) => `loaded the seccomp filter (${s(f.instructions)} BPF instructions): system calls outside the profile now fail`,
+  'idmap': (f) => `wrote the user namespace's ${s(f.file)}: ${s(f.map).trim().replace(/\s+/g, ' ')} (container id, host id, count)`,
+  'security': (f) =>
+    `security: seccomp ${s(f.seccomp)}${f.seccompRules ? ` (${s(f.seccompRules)} system calls allowed by rule)` : ''}, capabilities ${s(f.capabilities)}, ` +
+    `no_new_privs ${f.noNewPrivileges ? 'on' : 'off'}, user namespace ${s(f.userns)}, ${s(f.maskedPaths)} masked and ${s(f.readonlyPaths)} read-only paths` +
+    `${f.privileged ? ', privileged' : ''}${f.notEnforced ? `; not enforced here: ${s(f.notEnforced)}` : ''}`,
+  'userns-allocate': (f) => `gave the container host ids ${s(f.start)}..${Number(f.start) + Number(f.size) - 1} for its user namespace`,
+  'idmap-copy': (f) => `made copies of ${s(f.layers)} image layers with owners shifted for the user namespace (${s(f.key)})`,
+  'cgroup-device-filter': (f) => `attached an eBPF device filter to ${s(f.path)} (${s(f.rules ?? '')} rules)`,
   'execve': (f) => `execve ${s(f.path)}: the command replaces the init and runs as PID 1`,
 };
 

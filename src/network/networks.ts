@@ -194,14 +194,17 @@ async function removeLocked(deps: NetDeps, store: NetworkStore, net: Network): P
   deps.log.step('network', 'network-remove', { name: net.name });
 }
 
-/** docker network rm. The default network may go too when unused (it comes back on next use). */
-export async function removeNetwork(deps: NetDeps, ref: string): Promise<string> {
-  if ((PSEUDO_NETWORKS as readonly string[]).includes(ref)) {
-    throw new FailedPreconditionError(`${ref} is a pre-defined network and cannot be removed`);
-  }
+/**
+ * docker network rm: never a predefined network (host, none, and the default bridge), except for
+ * `system reset`, which takes everything down (`predefined`).
+ */
+export async function removeNetwork(deps: NetDeps, ref: string, opts: { predefined?: boolean } = {}): Promise<string> {
+  const refuse = () => new FailedPreconditionError(`${ref} is a pre-defined network and cannot be removed`);
+  if ((PSEUDO_NETWORKS as readonly string[]).includes(ref) || (ref === DEFAULT_NETWORK && !opts.predefined)) throw refuse();
   const store = new NetworkStore(deps.layout);
   return withLock(deps.layout, 'networks', async () => {
     const net = store.resolve(ref);
+    if (net.name === DEFAULT_NETWORK && !opts.predefined) throw refuse();
     await removeLocked(deps, store, net);
     return net.name;
   });

@@ -125,7 +125,7 @@ export class NetworkStore {
 
   /** Writes a new network's list; the caller holds the store lock, so the existence check is exact. */
   create(list: NetworkConfigList): void {
-    fs.mkdirSync(this.paths.configDir, { recursive: true, mode: 0o755 });
+    fs.mkdirSync(this.paths.configDir, { recursive: true, mode: 0o700 });
     if (fs.existsSync(this.file(list.name))) throw new ConflictError(`network with name ${list.name} already exists`);
     writeJsonAtomic(this.file(list.name), list);
   }

@@ -76,7 +76,7 @@ export class Lock {
 
   // Node opens every fd close-on-exec, so a lock never leaks into a container.
   private open(): number {
-    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
     return fs.openSync(this.file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600);
   }
 }

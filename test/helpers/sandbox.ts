@@ -106,9 +106,8 @@ export class Sandbox {
     // Containers first: `rm -f` releases everything the engine knows about.
     const ids = this.containerIds();
     if (ids.length) this.run(['rm', '-f', ...ids]);
-    // Networks next: their bridges and rules are host-wide, not under the sandbox directory.
-    const nets = this.run(['network', 'ls', '-q']).stdout.trim().split('\n').filter(Boolean);
-    for (const n of nets) this.run(['network', 'rm', n]);
+    // Networks next (the default bridge too): their bridges and rules are host-wide, not under the sandbox directory.
+    this.run(['system', 'reset', '--force']);
     for (const pid of this.monitors()) {
       try {
         process.kill(pid, 'SIGKILL');

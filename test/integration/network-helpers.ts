@@ -57,13 +57,11 @@ export function networkNames(sb: Sandbox, seen: Partial<OurNames> = {}): OurName
   return names;
 }
 
-/** `rm -f` every container, then `network rm` every network (the default one too). */
+/** `rm -f` every container, then every network (the default one too, which only `system reset` takes down). */
 export function removeEverything(sb: Sandbox): void {
   const ids = sb.containerIds();
   if (ids.length) sb.run(['rm', '-f', ...ids]);
-  const netDir = path.join(sb.root, 'networks');
-  const nets = fs.existsSync(netDir) ? fs.readdirSync(netDir).filter((f) => f.endsWith('.conflist')).map((f) => f.slice(0, -9)) : [];
-  if (nets.length) sb.run(['network', 'rm', '-f', ...nets]);
+  sb.run(['system', 'reset', '--force']);
 }
 
 /** Devices, rules, registry entries and namespace pins of ours still on the host. */

@@ -214,6 +214,7 @@ describe('bad input', () => {
       [['run', '--rm', '--ip', '10.0.0.5', 'busybox', 'true'], /user defined networks/],
       [['run', '--rm', '--dns', 'notanip', 'busybox', 'true'], /--dns/],
       [['network', 'rm', 'host'], /pre-defined/],
+      [['network', 'rm', 'bridge'], /bridge is a pre-defined network and cannot be removed/],
     ];
     for (const [args, re] of cases) {
       const r = sb.run(args);

@@ -75,4 +75,5 @@ const df: CommandDefinition<{ verbose: boolean; format?: string }> = {
 
 export const command = commandGroup('system', 'Manage mydocker', {
   df: async () => ({ command: df as AnyCommand }),
+  reset: () => import('./system-reset'),
 });

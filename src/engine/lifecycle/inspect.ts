@@ -3,6 +3,7 @@ import type { ContainerConfig, HostConfig } from '../container-config';
 import { dockerMountPoint } from '../../volume/container-mounts';
 import type { ContainerView, EngineDeps } from './context';
 import { store, viewContainer } from './context';
+import { heldCapabilities, securityInspect, type SecurityInspect } from '../security/container-security';
 
 export interface ContainerInspect {
   Id: string;
@@ -27,6 +28,8 @@ export interface ContainerInspect {
   Mounts: ReturnType<typeof dockerMountPoint>[];
   Config: ContainerConfig;
   NetworkSettings: unknown;
+  /** mydocker's own: the effective seccomp, capabilities, no_new_privs, user namespace, keyring. */
+  Security: SecurityInspect;
 }
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
@@ -69,6 +72,7 @@ export function inspectView(view: ContainerView): ContainerInspect {
     Mounts: (r.mounts ?? []).map(dockerMountPoint),
     Config: r.config,
     NetworkSettings: r.networkSettings ?? { Networks: {}, Ports: {} },
+    Security: securityInspect(r.hostConfig, r.idMappings, heldCapabilities()),
   };
 }
 

@@ -202,6 +202,31 @@ export function securitySummary(sec: SpecSecurity): Record<string, string | numb
   };
 }
 
+/** inspect's Security block: what the container's processes actually get, in one place. */
+export interface SecurityInspect {
+  Seccomp: 'default' | 'unconfined' | 'custom';
+  Capabilities: string[];
+  NoNewPrivileges: boolean;
+  Privileged: boolean;
+  UserNamespace: 'host' | { UidMap: string[]; GidMap: string[] };
+  SessionKeyring: 'private';
+  NotEnforced: string[];
+}
+
+export function securityInspect(hc: SecurityHostConfig, idMappings: IdMappings | undefined, held: readonly string[]): SecurityInspect {
+  const source = readProfileSource(hc.SecurityOpt ?? []);
+  const opts = parseSecurityOpts(hc.SecurityOpt ?? []);
+  return {
+    Seccomp: hc.Privileged || source === 'unconfined' ? 'unconfined' : source === 'default' || source === 'builtin' ? 'default' : 'custom',
+    Capabilities: resolveCapabilities(hc.CapAdd ?? [], hc.CapDrop ?? [], hc.Privileged, held),
+    NoNewPrivileges: opts.noNewPrivileges,
+    Privileged: hc.Privileged,
+    UserNamespace: idMappings ? describeMaps(idMappings) : 'host',
+    SessionKeyring: 'private',
+    NotEnforced: notEnforcedHere(opts),
+  };
+}
+
 /** AppArmor and SELinux options are accepted as docker accepts them, and said to be unenforced where the host has neither. */
 export function notEnforcedHere(opts: SecurityOpts): string[] {
   const out: string[] = [];
