@@ -19,7 +19,7 @@ import type { OciImageConfig } from '../image/oci';
 import { parseReference } from '../image/reference';
 import type { HistoryEntry, ImageConfig, ImageRecord } from '../image/store';
 import type { ContainerRecord } from './container-store';
-import { treeEntries } from './export';
+import { containerIds, treeEntries } from './export';
 import { cgroupsOf, event, lockContainer, store, viewContainer, type EngineDeps } from './lifecycle/context';
 
 export interface CommitOptions {
@@ -68,9 +68,9 @@ function parentDiffIds(deps: EngineDeps, record: ContainerRecord): string[] {
   });
 }
 
-function upperEntries(upper: string, deps: EngineDeps): AsyncIterable<TarInput> | TarInput[] {
+function upperEntries(upper: string, record: ContainerRecord, deps: EngineDeps): AsyncIterable<TarInput> | TarInput[] {
   if (!fs.existsSync(upper)) return []; // never started: no changes, an empty layer (docker makes one too)
-  return treeEntries(upper, { overlayUpper: true, exclude: ENGINE_MOUNTPOINTS, log: deps.log });
+  return treeEntries(upper, { overlayUpper: true, exclude: ENGINE_MOUNTPOINTS, log: deps.log, ids: containerIds(record) });
 }
 
 export async function commitContainer(deps: EngineDeps, containerRef: string, opts: CommitOptions): Promise<ImageRecord> {
@@ -88,7 +88,7 @@ export async function commitContainer(deps: EngineDeps, containerRef: string, op
       const freeze = opts.pause && view.derived.status === 'running' && view.state ? cgroupsOf(view.state, deps.log) : undefined;
       freeze?.setFrozen(true);
       try {
-        return await deps.images.addLayer(tarStream(upperEntries(view.paths.upper, deps)));
+        return await deps.images.addLayer(tarStream(upperEntries(view.paths.upper, record, deps)));
       } finally {
         freeze?.setFrozen(false);
       }

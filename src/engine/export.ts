@@ -9,6 +9,7 @@
 // The container's lock is held throughout: it cannot be started, removed or cleaned up meanwhile.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { splitDev } from '../sys/dev-numbers';
 import { pipeline } from 'node:stream/promises';
 import { randomBytes } from 'node:crypto';
 import type { TarInput, TarWriteEntry } from '../archive/tar-writer';
@@ -20,6 +21,8 @@ import { isMountpoint, unmountOverlay } from '../storage/overlay';
 import type { Layout } from '../store/layout';
 import { MNT_DETACH, sys } from '../sys/native';
 import { lockContainer, store, viewContainer, type EngineDeps } from './lifecycle/context';
+import { containerId, mountContainerRootfs } from './lifecycle/rootfs';
+import type { ContainerRecord } from './container-store';
 
 const MS_RDONLY = 1;
 const OPAQUE = '.wh..wh..opq';
@@ -32,13 +35,13 @@ export interface TreeWalkOptions {
   /** Archive paths (relative, no leading slash) left out together with everything below them. */
   exclude?: ReadonlySet<string>;
   log?: Logger;
+  /** Host ids → the ids the archive records (a user-namespaced container's files hold host ids on disk). */
+  ids?: { uid(id: number): number; gid(id: number): number };
 }
 
 function devNumbers(rdev: number): { devmajor: number; devminor: number } {
-  // glibc's gnu_dev_major/minor
-  const hi = Math.floor(rdev / 2 ** 32);
-  const lo = rdev % 2 ** 32;
-  return { devmajor: ((lo >>> 8) & 0xfff) | (hi & ~0xfff), devminor: (lo & 0xff) | ((lo >>> 12) & ~0xff) };
+  const { major, minor } = splitDev(rdev);
+  return { devmajor: major, devminor: minor };
 }
 
 function xattrsOf(p: string): Record<string, Buffer> | undefined {
@@ -108,22 +111,21 @@ export async function* treeEntries(root: string, opts: TreeWalkOptions = {}): As
       } catch {
         continue; // removed while walking a live tree
       }
-      const base: TarWriteEntry = {
-        path: childRel, type: 'file', mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtime: Math.floor(st.mtimeMs / 1000),
-      };
+      const [uid, gid] = opts.ids ? [opts.ids.uid(st.uid), opts.ids.gid(st.gid)] : [st.uid, st.gid];
+      const base: TarWriteEntry = { path: childRel, type: 'file', mode: st.mode & 0o7777, uid, gid, mtime: Math.floor(st.mtimeMs / 1000) };
       const xattrs = xattrsOf(p);
       if (xattrs) base.xattrs = xattrs;
       if (st.isDirectory()) {
         if (opts.overlayUpper && overlayXattr(p, 'redirect') !== undefined) throw redirectError(childRel);
         yield { entry: { ...base, type: 'dir' } };
         if (opts.overlayUpper && overlayXattr(p, 'opaque') === 'y') {
-          yield { entry: { path: `${childRel}/${OPAQUE}`, type: 'file', mode: 0o600, uid: st.uid, gid: st.gid, mtime: base.mtime } };
+          yield { entry: { path: `${childRel}/${OPAQUE}`, type: 'file', mode: 0o600, uid, gid, mtime: base.mtime } };
         }
         if (st.dev === rootDev) subdirs.push(childRel); // a mount below the root is not part of the container's tree
         continue;
       }
       if (st.isCharacterDevice() && st.rdev === 0 && opts.overlayUpper) {
-        yield { entry: { path: rel ? `${rel}/${WHITEOUT}${name}` : `${WHITEOUT}${name}`, type: 'file', mode: 0o600, uid: st.uid, gid: st.gid, mtime: base.mtime } };
+        yield { entry: { path: rel ? `${rel}/${WHITEOUT}${name}` : `${WHITEOUT}${name}`, type: 'file', mode: 0o600, uid, gid, mtime: base.mtime } };
         continue;
       }
       const key = `${st.dev}:${st.ino}`;
@@ -212,8 +214,19 @@ export async function exportContainer(deps: EngineDeps, ref: string, out: NodeJS
   const record = store(deps).resolve(ref);
   await lockContainer(deps, record.id, async () => {
     const { paths } = viewContainer(deps, record);
+    const ids = containerIds(record);
     if (isMountpoint(paths.rootfs)) {
-      await pipeline(tarStream(treeEntries(paths.rootfs, { log: deps.log })), out, { end: false });
+      await pipeline(tarStream(treeEntries(paths.rootfs, { log: deps.log, ids })), out, { end: false });
+      return;
+    }
+    if (record.idMappings) {
+      // Its layers hold image ids and its upper dir host ids: only its own mount shows one consistent view.
+      await mountContainerRootfs(deps, record, { upper: paths.upper, work: paths.work, target: paths.rootfs });
+      try {
+        await pipeline(tarStream(treeEntries(paths.rootfs, { log: deps.log, ids })), out, { end: false });
+      } finally {
+        unmountOverlay(paths.rootfs, deps.log);
+      }
       return;
     }
     if (!record.lowerDirs?.length) throw new InternalError(`container ${record.name} has no image layers`);
@@ -225,6 +238,12 @@ export async function exportContainer(deps: EngineDeps, ref: string, out: NodeJS
       fs.rmdirSync(target);
     }
   });
+}
+
+/** How a user-namespaced container's host ids read back as its own ids (undefined: no user namespace). */
+export function containerIds(record: ContainerRecord): TreeWalkOptions['ids'] {
+  const maps = record.idMappings;
+  return maps && { uid: (id) => containerId(maps, 'uid', id), gid: (id) => containerId(maps, 'gid', id) };
 }
 
 /** export -o FILE: written next to FILE and renamed into place, so a failed export leaves no partial file. */

@@ -124,10 +124,25 @@ test('a path longer than any C buffer is refused, never cut short', async () => 
   }
 });
 
+test('nsexec refuses to run when it cannot make its sealed copy (it never runs unsealed)', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mydocker-test-fuzz-'));
+  try {
+    const canary = path.join(dir, 'executed');
+    // with four descriptors allowed (0-2 and the sync socket), opening its own binary fails: EMFILE
+    const { code, output } = await feed(encodePlan(samplePlan({ argv: ['/usr/bin/touch', canary], nsCreate: 0 })), ['prlimit', '--nofile=4:4', '--']);
+    assert.equal(code, 1);
+    assert.match(output, /"stage":"init".*sealed copy/);
+    assert.equal(fs.existsSync(canary), false);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 /** Sends a plan on fd 3 as the runtime does, then closes our end (a truncated plan hits EOF). */
-function feed(plan: Buffer): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> {
+function feed(plan: Buffer, wrapper: string[] = []): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(nsexecPath(), [], { stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
+    const [cmd, ...args] = [...wrapper, nsexecPath()];
+    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
     const sock = child.stdio[3] as import('node:net').Socket;
     let output = '';
     sock.on('data', (d) => (output += d.toString()));

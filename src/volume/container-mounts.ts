@@ -73,12 +73,14 @@ export async function resolveMounts(opts: RunOptions, image: ImageRecord, deps: 
 }
 
 /** The volume's data dir, created (and seeded from the rootfs when empty) under the volume's lock. */
-async function ensureVolume(deps: EngineDeps, mp: MountPoint, rootfs: string): Promise<string> {
+async function ensureVolume(deps: EngineDeps, mp: MountPoint, rootfs: string, rootOwner?: Owner): Promise<string> {
   const store = volumeStore(deps);
   const name = mp.Name!;
   return store.withVolumeLock(name, () => {
-    store.createLocked(name, { ...(mp.VolumeLabels ? { labels: mp.VolumeLabels } : {}), anonymous: mp.Anonymous === true });
+    const { created } = store.createLocked(name, { ...(mp.VolumeLabels ? { labels: mp.VolumeLabels } : {}), anonymous: mp.Anonymous === true });
     const data = store.checkedDataDir(name);
+    // A volume made for a user-namespaced container belongs to that container's root, as its rootfs does.
+    if (created && rootOwner) fs.chownSync(data, rootOwner.uid, rootOwner.gid);
     const volumeDir = path.dirname(data);
     const marker = path.join(volumeDir, '.seeding'); // present while a seed moves entries in
     const resuming = fs.existsSync(marker);
@@ -94,8 +96,14 @@ async function ensureVolume(deps: EngineDeps, mp: MountPoint, rootfs: string): P
   });
 }
 
-/** At every start, with the rootfs mounted: the OCI mounts to add (named volumes created and seeded first). */
-export async function prepareMounts(deps: EngineDeps, record: ContainerRecord, rootfs: string): Promise<Mount[]> {
+/** Host ids of the container's root when it has a user namespace. */
+export interface Owner { uid: number; gid: number }
+
+/**
+ * At every start, with the rootfs mounted: the OCI mounts to add (named volumes created and seeded first).
+ * `rootOwner`: the host ids of a user-namespaced container's root, who owns the volumes made for it.
+ */
+export async function prepareMounts(deps: EngineDeps, record: ContainerRecord, rootfs: string, rootOwner?: Owner): Promise<Mount[]> {
   const out: Mount[] = [];
   for (const mp of [...(record.mounts ?? [])].sort(byMountOrder)) {
     const ro = mp.RW ? [] : ['ro'];
@@ -109,7 +117,7 @@ export async function prepareMounts(deps: EngineDeps, record: ContainerRecord, r
         out.push({ destination: mp.Destination, type: 'bind', source: mp.Source, options: ['rbind', mp.Propagation || 'rprivate', ...ro] });
         break;
       case 'volume': {
-        const source = await ensureVolume(deps, mp, rootfs);
+        const source = await ensureVolume(deps, mp, rootfs, rootOwner);
         out.push({ destination: mp.Destination, type: 'bind', source, options: ['rbind', 'rprivate', ...ro] });
         break;
       }

@@ -278,6 +278,20 @@ describe('user namespaces', () => {
     assert.match(r.stdout, /0\s+400000\s+65536/);
   });
 
+  test('commit and export of a user-namespaced container record the ids as the container saw them', () => {
+    ok(['run', '--name', 'un-commit', '--userns=auto', 'busybox', 'sh', '-c', 'touch /made-by-root; mkdir /home/u; chown 1000:1000 /home/u']);
+    ok(['commit', 'un-commit', 'un-committed:1']);
+    assert.match(ok(['run', '--rm', 'un-committed:1', 'ls', '-ln', '/made-by-root']).stdout, /^\S+\s+\d+\s+0\s+0\s/);
+    assert.match(ok(['run', '--rm', 'un-committed:1', 'ls', '-lnd', '/home/u']).stdout, /^\S+\s+\d+\s+1000\s+1000\s/);
+    const tar = spawnSync(MYDOCKER, [...sb.globalArgs, 'export', 'un-commit'], { maxBuffer: 64 << 20 });
+    assert.equal(tar.status, 0);
+    const listing = spawnSync('tar', ['-tvf', '-', '--numeric-owner', 'made-by-root', 'home/u'], { input: tar.stdout, encoding: 'utf8' }).stdout;
+    assert.match(listing, /0\/0 .*made-by-root/);
+    assert.match(listing, /1000\/1000 .*home\/u/);
+    ok(['rm', 'un-commit']);
+    ok(['rmi', 'un-committed:1']);
+  });
+
   test('bad maps and conflicting flags are one line, exit 125', () => {
     for (const [args, re] of [
       [['--uidmap', '0:100000'], /CONTAINER_ID:HOST_ID:SIZE/],

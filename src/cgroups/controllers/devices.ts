@@ -1,5 +1,5 @@
-// devices: which device nodes the container may open or create. v1 has allow/deny files;
-// v2 needs an eBPF program, which this engine does not load yet (docs/cgroups.md).
+// devices: which device nodes the container may open or create. v1 has allow/deny files; on v2
+// the manager attaches an eBPF program instead (src/cgroups/device-filter.ts), never this unit.
 import type { DeviceRule } from '../../runtime/spec';
 import { CgroupError } from '../cgroup-dir';
 import { type Controller } from './controller';
@@ -20,9 +20,7 @@ export const devices: Controller = {
       dir.write(rule.allow ? 'devices.allow' : 'devices.deny', line);
     }
   },
-  applyV2(_dir, r) {
-    const denyAll = r.devices?.some((d) => !d.allow && (d.type ?? 'a') === 'a');
-    if (!denyAll) throw new CgroupError('device rules on cgroup v2 need an eBPF program, which is not supported yet');
-    // deny-all plus an allow list is docker's default: see docs/cgroups.md for the v2 gap.
+  applyV2() {
+    throw new CgroupError('device rules on cgroup v2 are an eBPF program the manager attaches, not a file');
   },
 };

@@ -61,7 +61,8 @@ export async function startContainer(deps: EngineDeps, record: ContainerRecord, 
     const security = specSecurity(record.hostConfig, record.idMappings, heldCapabilities());
     for (const what of security.notEnforced) deps.warn?.(`${what} is accepted but not enforced`);
     log.step('engine', 'security', securitySummary(security));
-    const extraMounts = await prepareMounts(deps, record, p.rootfs);
+    const maps = record.idMappings;
+    const extraMounts = await prepareMounts(deps, record, p.rootfs, maps && { uid: hostId(maps, 'uid', 0), gid: hostId(maps, 'gid', 0) });
     const spec = buildSpec({
       config: record.config, hostConfig: record.hostConfig, argv: [record.path, ...record.args], user, rootfs: p.rootfs, etcFiles,
       cgroupsPath: `${record.limits.cgroupParent}/${record.id}`, limits: record.limits, consoleSize: opts.consoleSize,
