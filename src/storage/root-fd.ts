@@ -23,9 +23,10 @@ const CHILD = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
 export class RootFd {
   private constructor(
     /** The root's O_PATH fd, or AT_FDCWD for the host. */
-    readonly fd: number,
+    private readonly fd: number,
     private readonly resolveFlags: number,
-    private readonly owned: boolean,
+    /** A container's root (ours to close), not the host's. */
+    private readonly confined: boolean,
   ) {}
 
   /** A container's root (its rootfs, or /proc/<pid>/root): every path below is confined to it. */
@@ -41,7 +42,7 @@ export class RootFd {
 
   /** A path as written by the user, made absolute: container paths start at its root, host paths at the cwd. */
   absolute(p: string): string {
-    return this.owned ? path.posix.resolve('/', p) : path.resolve(p);
+    return this.confined ? path.posix.resolve('/', p) : path.resolve(p);
   }
 
   /** Opens an absolute path, following symlinks (the final one too unless O_NOFOLLOW is given). */
@@ -51,7 +52,7 @@ export class RootFd {
   }
 
   close(): void {
-    if (this.owned) fs.closeSync(this.fd);
+    if (this.confined) fs.closeSync(this.fd);
   }
 }
 
@@ -77,11 +78,15 @@ export function statChild(dirFd: number, name: string): fs.Stats | undefined {
   return withFd(fd, () => fs.fstatSync(fd));
 }
 
-/** A readable (or writable) fd for the very inode an O_PATH fd holds, through its /proc/self/fd link. */
+/**
+ * A readable (or writable) fd for the very inode an O_PATH fd holds, through its /proc/self/fd link.
+ * Only for an fd whose type was checked: opening a fifo would block, a device could act.
+ */
 export function reopen(fd: number, flags: number): number {
   return fs.openSync(`/proc/self/fd/${fd}`, flags);
 }
 
+/** The names in a directory fd (Node has no fdopendir; the /proc/self/fd link is that very directory). */
 export function listDir(dirFd: number): string[] {
   return fs.readdirSync(`/proc/self/fd/${dirFd}`);
 }

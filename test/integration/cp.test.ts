@@ -4,11 +4,13 @@
 // (CVE-2018-15664).
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { useSandbox, type Result } from '../helpers/sandbox';
+import { useSandbox } from '../helpers/sandbox';
 
-const sb = useSandbox('cp');
+// searchable by others: a user-namespaced container's root must reach its rootfs below it
+const sb = useSandbox('cp', (s) => fs.chmodSync(s.dir, 0o711));
 const ok = (args: string[]) => sb.ok(args).stdout;
 
 function fails(args: string[], re: RegExp): void {
@@ -17,24 +19,14 @@ function fails(args: string[], re: RegExp): void {
   assert.match(r.stderr, re);
 }
 
-/** Runs mydocker without blocking, so several cp runs overlap their start-up. */
-function runAsync(args: string[]): Promise<Result> {
-  return new Promise((resolve) => {
-    const child = sb.spawn(args);
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (d) => (stdout += d));
-    child.stderr?.on('data', (d) => (stderr += d));
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+/** Swaps two names atomically, forever (static: it runs in any image). */
+const SWAP_C = `#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h>
+int main(int argc, char **argv) {
+  for (;;) if (argc == 3) renameat2(AT_FDCWD, argv[1], AT_FDCWD, argv[2], RENAME_EXCHANGE);
 }
-
-async function inParallel(count: number, width: number, fn: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < count) await fn(next++);
-  }));
-}
+`;
 
 /** A fresh host directory for one case. */
 let cases = 0;
@@ -44,7 +36,6 @@ function scratch(): string {
   return dir;
 }
 
-const WIDTH = Number(process.env.CP_WIDTH ?? 2);
 const tree = (dir: string): string[] => (fs.readdirSync(dir, { recursive: true }) as string[]).sort();
 const inContainer = (name: string, script: string) => ok(['exec', name, 'sh', '-c', script]);
 
@@ -55,32 +46,35 @@ describe('cp', () => {
   });
   // before the sandbox's own check for leftovers, also when a test failed half-way
   after(() => {
-    sb.run(['rm', '-f', 'c1', 'racer', 'stopped', 'vol']);
+    sb.run(['rm', '-f', 'c1', 'racer', 'stopped', 'vol', 'uns']);
   });
 
   describe('follows docker rules', () => {
     test('copying out of a container', () => {
-      const rules: { name: string; src: string; dst: string; before?: (d: string) => void; expect: string[] | RegExp }[] = [
-        { name: 'file to a new name', src: '/data/file', dst: 'new', expect: ['new'] },
-        { name: 'file into an existing dir', src: '/data/file', dst: 'out', before: (d) => fs.mkdirSync(`${d}/out`), expect: ['out', 'out/file'] },
-        { name: 'file over an existing file', src: '/data/file', dst: 'f', before: (d) => fs.writeFileSync(`${d}/f`, 'old'), expect: ['f'] },
-        { name: 'file to a missing dir/', src: '/data/file', dst: 'nodir/', expect: /destination directory .*nodir\/ on the host does not exist/ },
-        { name: 'file with a trailing /', src: '/data/file/', dst: 'x', expect: /\/data\/file\/ in container c1 is not a directory/ },
-        { name: 'dir to a new name', src: '/data/dir', dst: 'new', expect: ['new', 'new/a', 'new/sub', 'new/sub/b'] },
-        { name: 'dir into an existing dir', src: '/data/dir', dst: 'out', before: (d) => fs.mkdirSync(`${d}/out`), expect: ['out', 'out/dir', 'out/dir/a', 'out/dir/sub', 'out/dir/sub/b'] },
-        { name: 'dir/. into an existing dir', src: '/data/dir/.', dst: 'out', before: (d) => fs.mkdirSync(`${d}/out`), expect: ['out', 'out/a', 'out/sub', 'out/sub/b'] },
-        { name: 'dir onto a file', src: '/data/dir', dst: 'f', before: (d) => fs.writeFileSync(`${d}/f`, 'old'), expect: /cannot copy a directory onto the file/ },
-        { name: 'missing source', src: '/data/nope', dst: 'x', expect: /could not find the file \/data\/nope in container c1/ },
-        { name: 'missing parent', src: '/data/file', dst: 'no/such/x', expect: /could not find the file .*\/no\/such on the host/ },
+      const outDir = (d: string) => fs.mkdirSync(`${d}/out`);
+      const oldFile = (d: string) => fs.writeFileSync(`${d}/f`, 'old');
+      // [source in c1, destination under a fresh dir, what to make there first, the tree after (or the error)]
+      const rules: [string, string, ((d: string) => void) | null, string[] | RegExp][] = [
+        ['/data/file', 'new', null, ['new']],
+        ['/data/file', 'out', outDir, ['out', 'out/file']],
+        ['/data/file', 'f', oldFile, ['f']],
+        ['/data/file', 'nodir/', null, /could not find the destination directory .*nodir\/ on the host/],
+        ['/data/file/', 'x', null, /\/data\/file\/ in container c1 is not a directory/],
+        ['/data/dir', 'new', null, ['new', 'new/a', 'new/sub', 'new/sub/b']],
+        ['/data/dir', 'out', outDir, ['out', 'out/dir', 'out/dir/a', 'out/dir/sub', 'out/dir/sub/b']],
+        ['/data/dir/.', 'out', outDir, ['out', 'out/a', 'out/sub', 'out/sub/b']],
+        ['/data/dir', 'f', oldFile, /cannot copy a directory onto the file/],
+        ['/data/nope', 'x', null, /could not find the file \/data\/nope in container c1/],
+        ['/data/file', 'no/such/x', null, /could not find the file .*\/no\/such on the host/],
       ];
-      for (const rule of rules) {
+      for (const [src, dst, setup, expected] of rules) {
         const dir = scratch();
-        rule.before?.(dir);
-        const args = ['cp', `c1:${rule.src}`, path.join(dir, rule.dst)]; // join keeps a trailing /
-        if (rule.expect instanceof RegExp) fails(args, rule.expect);
+        setup?.(dir);
+        const args = ['cp', `c1:${src}`, path.join(dir, dst)]; // join keeps a trailing /
+        if (expected instanceof RegExp) fails(args, expected);
         else {
           ok(args);
-          assert.deepEqual(tree(dir), rule.expect, rule.name);
+          assert.deepEqual(tree(dir), expected, `cp ${src} ${dst}`);
         }
       }
       const dir = scratch();
@@ -99,9 +93,11 @@ describe('cp', () => {
       ok(['cp', `${src}/one`, 'c1:/in/file']);
       ok(['cp', `${src}/tree`, 'c1:/in/existing']);
       ok(['cp', `${src}/tree/.`, 'c1:/in/contents']);
-      assert.equal(inContainer('c1', 'cd /in && find . | sort | tr "\\n" " "; cat file'),
-        '. ./contents ./contents/sub ./contents/sub/f ./existing ./existing/one ./existing/tree ./existing/tree/sub ./existing/tree/sub/f ./file ./new one');
-      fails(['cp', `${src}/one`, 'c1:/in/none/'], /destination directory \/in\/none\/ in container c1 does not exist/);
+      assert.deepEqual(inContainer('c1', 'cd /in && find . | sort; cat file').split('\n'), [
+        '.', './contents', './contents/sub', './contents/sub/f', './existing', './existing/one', './existing/tree',
+        './existing/tree/sub', './existing/tree/sub/f', './file', './new', 'one',
+      ]);
+      fails(['cp', `${src}/one`, 'c1:/in/none/'], /could not find the destination directory \/in\/none\/ in container c1/);
       fails(['cp', `${src}/one`, 'c1:/nope/x'], /could not find the file \/nope in container c1/);
       fails(['cp', `${src}/tree`, 'c1:/in/file'], /cannot copy a directory onto the file \/in\/file in container c1/);
       fails(['cp', `${src}/tree`, 'c2:/in'], /no such container|not found/i);
@@ -116,7 +112,8 @@ describe('cp', () => {
       fs.utimesSync(f, new Date('2001-02-03T04:05:06Z'), new Date('2001-02-03T04:05:06Z'));
       ok(['cp', f, 'c1:/tmp/default']);
       ok(['cp', '-a', f, 'c1:/tmp/archive']);
-      assert.equal(inContainer('c1', 'stat -c "%u:%g %a %Y" /tmp/default /tmp/archive'), '0:0 4751 981173106\n1234:5678 4751 981173106\n');
+      assert.equal(inContainer('c1', 'stat -c "%u:%g %a %Y" /tmp/default /tmp/archive'),
+        '0:0 4751 981173106\n1234:5678 4751 981173106\n');
 
       inContainer('c1', 'echo o > /tmp/o && chown 1234:5678 /tmp/o && ln -s /data/file /tmp/olink && chown -h 4321:8765 /tmp/olink');
       ok(['cp', 'c1:/tmp/o', `${dir}/out-default`]);
@@ -126,6 +123,23 @@ describe('cp', () => {
       assert.deepEqual([st(`${dir}/out-default`).uid, st(`${dir}/out-default`).gid], [0, 0]);
       assert.deepEqual([st(`${dir}/out-archive`).uid, st(`${dir}/out-archive`).gid], [1234, 5678]);
       assert.deepEqual([st(`${dir}/link-archive`).uid, st(`${dir}/link-archive`).gid], [4321, 8765]);
+    });
+
+    test('a user-namespaced container: its root and ids are the mapped ones, running or stopped', () => {
+      const dir = scratch();
+      fs.writeFileSync(`${dir}/f`, 'x');
+      fs.chownSync(`${dir}/f`, 1234, 5678);
+      ok(['run', '-d', '--name', 'uns', '--userns=auto', 'busybox', 'sh', '-c', 'echo o > /o && chown 1234:5678 /o && sleep 600']);
+      ok(['cp', `${dir}/f`, 'uns:/default']);
+      ok(['cp', '-a', `${dir}/f`, 'uns:/archive']);
+      assert.equal(inContainer('uns', 'stat -c %u:%g /default /archive'), '0:0\n1234:5678\n');
+      ok(['cp', '-a', 'uns:/o', `${dir}/o-archive`]);
+      assert.deepEqual([fs.statSync(`${dir}/o-archive`).uid, fs.statSync(`${dir}/o-archive`).gid], [1234, 5678]);
+      ok(['stop', '-t', '0', 'uns']);
+      ok(['cp', `${dir}/f`, 'uns:/stopped']);
+      ok(['cp', '-a', 'uns:/stopped', `${dir}/stopped`]);
+      assert.deepEqual([fs.statSync(`${dir}/stopped`).uid, fs.statSync(`${dir}/stopped`).gid], [0, 0]);
+      ok(['rm', 'uns']);
     });
 
     test('symlinks are copied as links; -L copies what the source link points to', () => {
@@ -196,43 +210,47 @@ describe('cp', () => {
       assert.equal(fs.readFileSync(`${dir}/read`, 'utf8'), 'from cp\n');
     });
 
-    test('CVE-2018-15664: a directory swapped for a symlink to / while cp runs, 100 tries each way', async () => {
+    test('CVE-2018-15664: a directory swapped for a symlink to / while cp runs, 100 tries each way', () => {
       const dir = scratch();
-      // Five files a try, so that the old path-based copy, which resolved the path again for each
-      // file, had five chances a try to meet the link.
-      const files = ['0', '1', '2', '3', '4'];
+      // busybox's mv leaves the name missing between its two renames, and a missing name stopped the
+      // old path-based copy before it could escape; renameat2(RENAME_EXCHANGE), as in the CVE's proof
+      // of concept, swaps the directory and the link in one step.
+      const swap = `${dir}/swap`;
+      const cc = spawnSync('cc', ['-static', '-O2', '-o', swap, '-x', 'c', '-'], { input: SWAP_C, encoding: 'utf8' });
+      assert.equal(cc.status, 0, `cannot build the swap helper: ${cc.stderr}`);
+      // A tree a try: a path-based copy resolves the path again for each file, so each is a chance
+      // to meet the link (with one file, the old code escaped in a few tries of 100).
+      const files = Array.from({ length: 20 }, (_, i) => `f${i}`);
       fs.mkdirSync(`${dir}/secret`);
       fs.mkdirSync(`${dir}/payload`);
       for (const f of files) {
         fs.writeFileSync(`${dir}/secret/${f}`, 'HOST SECRET\n');
         fs.writeFileSync(`${dir}/payload/${f}`, 'from cp\n');
       }
-      // /w/d is in turn a directory (holding decoys at the sandbox's path) and a symlink to /; each
-      // rename is atomic, so the name is a directory, missing, a link, missing, and so on.
-      ok(['run', '-d', '--name', 'racer', 'busybox', 'sh', '-c',
-        `mkdir -p /w/d0${dir}/secret && cd /w/d0${dir}/secret && touch ${files.join(' ')} && ` +
-        'ln -s / /w/l && mv -T /w/d0 /w/d && touch /w/ready && ' +
-        'while :; do mv -T /w/d /w/d0; mv -T /w/l /w/d; mv -T /w/d /w/l; mv -T /w/d0 /w/d; done']);
-      inContainer('racer', 'while [ ! -e /w/ready ]; do sleep 0.01; done');
+      // /w/d is the directory (with decoys at the sandbox's path) or the link to /, swapped endlessly
+      ok(['run', '-d', '--name', 'racer', '-v', `${swap}:/swap:ro`, 'busybox', 'sh', '-c',
+        `mkdir -p /w/d${dir}/secret && cd /w/d${dir}/secret && touch ${files.join(' ')} && ln -s / /w/l && exec /swap /w/d /w/l`]);
+      inContainer('racer', 'while [ ! -e /w/l ]; do sleep 0.01; done');
 
       const tries = 100;
       let readsLeaked = 0;
       let readsOk = 0;
-      await inParallel(tries, WIDTH, async (i) => {
+      for (let i = 0; i < tries; i++) {
         const out = `${dir}/out${i}`;
-        if ((await runAsync(['cp', `racer:/w/d${dir}/secret`, out])).code === 0) readsOk++;
-        if (fs.existsSync(out) && tree(out).some((f) => fs.readFileSync(`${out}/${f}`, 'utf8').includes('HOST SECRET'))) readsLeaked++;
-      });
+        if (sb.run(['cp', `racer:/w/d${dir}/secret`, out]).code === 0) readsOk++;
+        const leaked = fs.existsSync(out) && tree(out).some((f) => fs.readFileSync(`${out}/${f}`, 'utf8').includes('HOST'));
+        if (leaked) readsLeaked++;
+      }
       let writesLeaked = 0;
       let writesOk = 0;
-      await inParallel(tries, WIDTH, async (i) => {
-        if ((await runAsync(['cp', `${dir}/payload`, `racer:/w/d${dir}/in${i}`])).code === 0) writesOk++;
+      for (let i = 0; i < tries; i++) {
+        if (sb.run(['cp', `${dir}/payload`, `racer:/w/d${dir}/in${i}`]).code === 0) writesOk++;
         if (fs.existsSync(`${dir}/in${i}`)) writesLeaked++;
-      });
+      }
       ok(['rm', '-f', 'racer']);
-      assert.equal(readsLeaked, 0, `${readsLeaked} of ${tries} reads returned host files`);
-      assert.equal(writesLeaked, 0, `${writesLeaked} of ${tries} writes landed on the host`);
-      // the race was on: some copies met the directory, others the link or nothing
+      assert.deepEqual({ readsLeaked, writesLeaked }, { readsLeaked: 0, writesLeaked: 0 },
+        `${readsLeaked} of ${tries} reads returned host files, ${writesLeaked} of ${tries} writes landed on the host`);
+      // the race was on: some copies met the directory, others the link
       assert.ok(readsOk > 0 && readsOk < tries, `reads that succeeded: ${readsOk} of ${tries}`);
       assert.ok(writesOk > 0 && writesOk < tries, `writes that succeeded: ${writesOk} of ${tries}`);
     });
