@@ -1,8 +1,7 @@
 // -u/--user and the image's User: "name", "uid", "name:group", "uid:gid", resolved against the
 // container's own /etc/passwd and /etc/group (read inside its rootfs, never the host's).
-import * as fs from 'node:fs';
 import { InvalidArgumentError } from '../errors/errors';
-import { secureJoin } from '../storage/secure-join';
+import { readFileInRoot } from '../storage/root-fd';
 
 export interface PasswdEntry { name: string; uid: number; gid: number; home: string; }
 export interface GroupEntry { name: string; gid: number; members: string[]; }
@@ -64,11 +63,7 @@ export function resolveUser(spec: string, passwd: PasswdEntry[], groups: GroupEn
 }
 
 function readInRoot(rootfs: string, file: string): string {
-  try {
-    return fs.readFileSync(secureJoin(rootfs, file), 'utf8');
-  } catch {
-    return '';
-  }
+  return readFileInRoot(rootfs, file) ?? '';
 }
 
 /** --group-add: names from the container's /etc/group, or numbers; joined after the user's own groups. */

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { O_PATH, RootFd, openChild, readLink, statChild, withFd } from './root-fd';
+import { O_PATH, RootFd, openChild, readFileInRoot, readLink, statChild, withFd } from './root-fd';
 
 const { O_RDONLY, O_NOFOLLOW } = fs.constants;
 
@@ -67,3 +67,15 @@ test('the host side resolves the caller’s paths as usual', () =>
     assert.equal(read(host.resolve(hostFile, O_RDONLY)), 'host');
     assert.equal(host.absolute('x'), path.resolve('x'));
   }));
+
+test('readFileInRoot reads the container\'s file, never the host file a link points at', () => {
+  withRoot((_root, dir, hostFile) => {
+    assert.equal(readFileInRoot(dir, '/etc/passwd'), 'inside');
+    assert.equal(readFileInRoot(dir, 'etc/passwd'), 'inside');
+    fs.rmSync(path.join(dir, 'etc/passwd'));
+    fs.symlinkSync(hostFile, path.join(dir, 'etc/passwd')); // absolute: re-anchored at the root, where it does not exist
+    assert.equal(readFileInRoot(dir, '/etc/passwd'), undefined);
+    assert.equal(readFileInRoot(dir, `/up${hostFile}`), undefined);
+    assert.equal(readFileInRoot(dir, '/etc'), undefined, 'a directory is not a file');
+  });
+});

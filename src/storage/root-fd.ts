@@ -56,6 +56,26 @@ export class RootFd {
   }
 }
 
+/**
+ * A regular file inside a root, read through one confined open: a container's /etc/passwd that is a
+ * link (planted or swapped in) can never make us read a host file. Undefined when it is missing or
+ * not a regular file.
+ */
+export function readFileInRoot(root: string, file: string): string | undefined {
+  let rootFd: RootFd | undefined;
+  let fd: number | undefined;
+  try {
+    rootFd = RootFd.open(root);
+    fd = rootFd.resolve(path.posix.resolve('/', file), fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    return fs.fstatSync(fd).isFile() ? fs.readFileSync(fd, 'utf8') : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+    rootFd?.close();
+  }
+}
+
 function checkName(name: string): string {
   if (!name || name === '.' || name === '..' || name.includes('/')) throw new InvalidArgumentError(`"${name}" is not a file name`);
   return name;
