@@ -106,16 +106,26 @@ static int join_namespaces(const struct plan *p) {
   return 0;
 }
 
-static int wait_go(void) {
-  char c = 0;
-  ssize_t r;
-  do r = read(msg_fd, &c, 1); while (r < 0 && errno == EINTR);
-  return r == 1 && c == 'G' ? 0 : -1;
+static int read_exact(int fd, void *buf, size_t n) {
+  return read_full(fd, buf, n);
+}
+
+/* "G"; with hooks, then u32le length and the container's state JSON they get on stdin. */
+static int wait_go(const struct plan *p) {
+  unsigned char c = 0, len[4];
+  if (read_exact(msg_fd, &c, 1) < 0 || c != 'G') return -1;
+  if (!p->n_hooks) return 0;
+  if (read_exact(msg_fd, len, 4) < 0) return -1;
+  uint32_t n = len[0] | len[1] << 8 | len[2] << 16 | (uint32_t)len[3] << 24;
+  char *state = n < (1u << 20) ? calloc(1, n + 1) : NULL;
+  if (!state || (n && read_exact(msg_fd, state, n) < 0)) return -1;
+  hook_state = state;
+  return 0;
 }
 
 /* cgroup files are opened before any setns: a joined mount namespace (exec) would show the
  * container's own /sys/fs/cgroup instead of the host's. */
-static int *cg_fds, n_cg_fds, cg2_fd = -1;
+static int *cg_fds, n_cg_fds, cg2_fd = -1, fifo_fd = -1;
 
 static int open_cgroups(const struct plan *p) {
   if (p->n_cgroup_join && !(cg_fds = calloc(p->n_cgroup_join, sizeof *cg_fds))) return fail("cgroups", ENOMEM, "out of memory");
@@ -180,17 +190,18 @@ static void __attribute__((noreturn)) child_main(struct plan *p, int pty_sock) {
   sigprocmask(SIG_SETMASK, &none, NULL);
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (join_cgroups(p) < 0) _exit(1);
-  if (wait_go() < 0) _exit(1); /* the caller went away or aborted */
+  if (wait_go(p) < 0) _exit(1); /* the caller went away or aborted */
   int in_userns = (p->ns_create & CLONE_NEWUSER) || p->uid_map;
   for (size_t i = 0; i < p->n_ns_join; i++) in_userns |= p->ns_join[i].type == CLONE_NEWUSER;
   if (in_userns && become_ns_root() < 0) _exit(1);
-  int fifo_fd = -1;
   if (p->cgroupns_late) {
     if (unshare(CLONE_NEWCGROUP) < 0) { fail("namespaces", errno, "unshare cgroup namespace"); _exit(1); }
     LOGF("unshare", "\"ns\":\"cgroup\"");
   }
-  if (p->rootfs && setup_rootfs(p, &fifo_fd) < 0) _exit(1);
+  if (p->rootfs && setup_rootfs(p) < 0) _exit(1);
   if (setup_process(p, pty_sock) < 0) _exit(1);
+  int not_runnable = resolve_command(p);
+  if (not_runnable) _exit(not_runnable);
   msg_send("ready", NULL);
   if (fifo_fd >= 0) {
     char path[64];
@@ -200,6 +211,7 @@ static void __attribute__((noreturn)) child_main(struct plan *p, int pty_sock) {
     close(w);
     close(fifo_fd);
   }
+  if (run_hooks(p, HOOK_START_CONTAINER) < 0 || drop_privileges(p) < 0) _exit(1);
   exec_command(p);
 }
 
@@ -217,7 +229,8 @@ static int send_to_console_socket(const char *path, int master) {
 
 int main(int argc, char **argv) {
   (void)argc;
-  msg_fd = 3;
+  /* the sync socket: fd 3 unless the caller keeps 3.. for the container (--preserve-fds) */
+  msg_fd = argc > 1 ? atoi(argv[1]) : 3;
   if (ensure_sealed_copy(argv) < 0) return fail("init", errno, "cannot run from a sealed copy of nsexec"), 1;
   struct plan plan;
   if (read_plan(msg_fd, &plan) < 0) return 1;
@@ -225,6 +238,9 @@ int main(int argc, char **argv) {
   msg_log = p->log;
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (open_cgroups(p) < 0) return 1;
+  /* opened before any namespace change: the state dir may be out of reach of a user-namespaced init */
+  if (p->exec_fifo && (fifo_fd = open(p->exec_fifo, O_PATH | O_CLOEXEC)) < 0)
+    return fail("rootfs", errno, "open exec fifo %s", p->exec_fifo), 1;
   if (p->n_ns_join && join_namespaces(p) < 0) return 1;
 
   /* Block the signals we relay before clone so none is lost between clone and signalfd. */

@@ -125,6 +125,28 @@ static int parse_ns(const struct rec *r, struct plan_ns *ns) {
   return PARSE(r, ns, ns_fields) < 0 || !ns->path || !ns->type ? -1 : 0;
 }
 
+/* A hook: fixed fields plus repeated argument and environment records. */
+static int parse_hook(const struct rec *r, struct plan_hook *h) {
+  struct cursor c = { r->val, r->len };
+  struct rec s;
+  char **str;
+  int k;
+  while ((k = next_rec(&c, &s)) > 0) {
+    switch (s.tag) {
+    case S_HOOK_STAGE: if (get_u64(&s, &h->stage) < 0) return -1; break;
+    case S_HOOK_TIMEOUT: if (get_u64(&s, &h->timeout) < 0) return -1; break;
+    case S_HOOK_PATH: if (get_path(&s, &h->path) < 0) return -1; break;
+    case S_HOOK_ARG: if (!(str = APPEND(h->argv, h->n_argv)) || get_str(&s, str) < 0) return -1; break;
+    case S_HOOK_ENV: if (!(str = APPEND(h->envp, h->n_envp)) || get_str(&s, str) < 0) return -1; break;
+    default: return -1;
+    }
+  }
+  if (k < 0 || !h->path || h->path[0] != '/' || (h->stage != HOOK_CREATE_CONTAINER && h->stage != HOOK_START_CONTAINER)) return -1;
+  if (!h->n_argv && (!(str = APPEND(h->argv, h->n_argv)) || !(*str = h->path))) return -1; /* argv[0] defaults to the path */
+  if (!h->envp && !(h->envp = amalloc(sizeof *h->envp))) return -1;
+  return 0;
+}
+
 static int parse_u64_triple(const struct rec *r, uint64_t *out, unsigned n) {
   struct cursor c = { r->val, r->len };
   struct rec s;
@@ -186,6 +208,8 @@ static int parse_record(const struct rec *r, struct plan *p) {
   case T_GID_MAP: return get_str(r, &p->gid_map);
   case T_SESSION_KEYRING: return get_str(r, &p->session_keyring);
   case T_SECCOMP_FLAGS: return get_u64(r, &p->seccomp_flags);
+  case T_HOOK: { struct plan_hook *h = APPEND(p->hooks, p->n_hooks); return h ? parse_hook(r, h) : -1; }
+  case T_NO_PIVOT: return get_flag(r, &p->no_pivot);
   case T_CONSOLE_SIZE: {
     uint64_t size[2] = { 0, 0 };
     if (parse_u64_triple(r, size, 2) < 0 || size[0] > 65535 || size[1] > 65535) return -1;

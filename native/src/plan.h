@@ -16,7 +16,7 @@ enum plan_tag {
   T_RLIMIT, T_CAPS, T_UID, T_GID, T_ADDITIONAL_GID, T_UMASK, T_NO_NEW_PRIVS, T_OOM_SCORE_ADJ,
   T_CWD, T_ARG, T_ENV, T_TERMINAL, T_CONSOLE_SOCKET, T_EXEC_FIFO, T_DETACH, T_LOOPBACK_UP,
   T_LOG, T_STDIN_RELAY, T_KEEP_FD, T_SECCOMP, T_CONSOLE_SIZE, T_CGROUP_JOIN, T_CGROUP2_DIR, T_UID_MAP,
-  T_GID_MAP, T_SESSION_KEYRING, T_SECCOMP_FLAGS, T_TAG_MAX
+  T_GID_MAP, T_SESSION_KEYRING, T_SECCOMP_FLAGS, T_HOOK, T_NO_PIVOT, T_TAG_MAX
 };
 /* Sub-tags inside nested records. */
 enum { S_SRC = 1, S_DST, S_FSTYPE, S_DATA, S_FLAGS, S_PROPAGATION, S_BIND, S_MKFILE };
@@ -25,6 +25,9 @@ enum { S_NS_TYPE = 1, S_NS_PATH };
 enum { S_KEY = 1, S_VALUE };
 enum { S_RL_RESOURCE = 1, S_RL_SOFT, S_RL_HARD };
 enum { S_CAP_BOUNDING = 1, S_CAP_EFFECTIVE, S_CAP_PERMITTED, S_CAP_INHERITABLE, S_CAP_AMBIENT };
+enum { S_HOOK_STAGE = 1, S_HOOK_PATH, S_HOOK_ARG, S_HOOK_ENV, S_HOOK_TIMEOUT };
+/* OCI hooks the init itself runs, in the container's namespaces: before pivot_root, and after `start`. */
+enum { HOOK_CREATE_CONTAINER = 1, HOOK_START_CONTAINER = 2 };
 
 struct plan_mount {
   char *src, *dst, *fstype, *data;
@@ -35,6 +38,12 @@ struct plan_device { char *path; uint64_t type, major, minor, mode, uid, gid; };
 struct plan_ns { uint64_t type; char *path; };
 struct plan_kv { char *key, *value; };
 struct plan_rlimit { uint64_t resource, soft, hard; };
+struct plan_hook {
+  uint64_t stage, timeout;      /* timeout in seconds, 0: none */
+  char *path;
+  char **argv; size_t n_argv;  /* NULL-terminated */
+  char **envp; size_t n_envp;  /* NULL-terminated */
+};
 
 struct plan {
   uint64_t ns_create;           /* CLONE_NEW* flags for namespaces created at clone */
@@ -74,6 +83,8 @@ struct plan {
   /* /proc/PID/uid_map and gid_map contents stage-0 writes for a new user namespace */
   char *uid_map, *gid_map;
   char *session_keyring;        /* name of the fresh session keyring the process joins */
+  struct plan_hook *hooks; size_t n_hooks;
+  int no_pivot;                 /* MS_MOVE + chroot instead of pivot_root (a rootfs on ramfs) */
 };
 
 /* Longest path the plan may carry: C copies paths into PATH_MAX buffers and refuses, never cuts. */

@@ -176,6 +176,12 @@ int setup_process(const struct plan *p, int pty_sock) {
   }
   if (p->has_umask) umask((mode_t)p->umask);
   if (p->cwd && chdir(p->cwd) < 0) return fail("cwd", errno, "chdir to cwd %s set in config.json", p->cwd);
+  return 0;
+}
+
+/* Last, after `start` (the exec fifo and startContainer hooks need the init's privileges):
+ * the bounding set, seccomp, the user, the capabilities, no_new_privs. */
+int drop_privileges(const struct plan *p) {
   if (p->has_caps && drop_bounding(p->cap_bounding) < 0) return -1;
   /* Without no_new_privs the filter must go in while we still hold CAP_SYS_ADMIN. */
   if (p->seccomp && !p->no_new_privs && load_seccomp(p) < 0) return -1;
@@ -194,13 +200,40 @@ static const char *env_path(const struct plan *p) {
   return "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 }
 
-static void __attribute__((noreturn)) exec_failed(const char *file, int e, int searched) {
+static int exec_error(const char *file, int e, int searched) {
   char reason[128];
   snprintf(reason, sizeof reason, "%s", strerror(e));
   reason[0] = (char)tolower((unsigned char)reason[0]); /* docker's wording: "permission denied" */
   if (searched && e == ENOENT) fail("exec", e, "exec: \"%s\": executable file not found in $PATH", file);
   else fail("exec", e, "exec: \"%s\": %s", file, reason);
-  _exit(e == ENOENT || e == ENOTDIR ? 127 : 126);
+  return e == ENOENT || e == ENOTDIR ? 127 : 126;
+}
+
+static char resolved[4096];
+
+/* The command as execve will take it, found now (in $PATH when it has no slash): 0, or the exit
+ * code docker gives a command that cannot run (127 not found, 126 not executable). */
+int resolve_command(const struct plan *p) {
+  const char *file = p->argv[0];
+  struct stat st;
+  if (strchr(file, '/')) {
+    if (stat(file, &st) < 0) return exec_error(file, errno, 0);
+    if (!S_ISREG(st.st_mode) || access(file, X_OK) < 0) return exec_error(file, EACCES, 0);
+    snprintf(resolved, sizeof resolved, "%s", file);
+    return 0;
+  }
+  int err = ENOENT;
+  for (const char *d = env_path(p); d;) {
+    const char *end = strchr(d, ':');
+    size_t len = end ? (size_t)(end - d) : strlen(d);
+    int n = snprintf(resolved, sizeof resolved, "%.*s/%s", (int)len, len ? d : ".", file);
+    if (n < (int)sizeof resolved && stat(resolved, &st) == 0 && S_ISREG(st.st_mode)) {
+      if (access(resolved, X_OK) == 0) return 0;
+      err = EACCES;
+    }
+    d = end ? end + 1 : NULL;
+  }
+  return exec_error(file, err, 1);
 }
 
 void exec_command(const struct plan *p) {
@@ -209,27 +242,7 @@ void exec_command(const struct plan *p) {
     for (int fd = 3; fd < 1024; fd++) fcntl(fd, F_SETFD, FD_CLOEXEC);
   for (size_t i = 0; i < p->n_keep_fds; i++) fcntl((int)p->keep_fds[i], F_SETFD, 0);
   signal(SIGPIPE, SIG_DFL);
-  const char *file = p->argv[0];
-  if (strchr(file, '/')) {
-    LOGF("execve", "\"path\":%s", msg_str(file));
-    execve(file, p->argv, p->envp);
-    exec_failed(file, errno, 0);
-  }
-  const char *path = env_path(p);
-  int err = ENOENT;
-  char full[4096];
-  for (const char *d = path; d;) {
-    const char *end = strchr(d, ':');
-    size_t len = end ? (size_t)(end - d) : strlen(d);
-    int n = snprintf(full, sizeof full, "%.*s/%s", (int)len, len ? d : ".", file);
-    struct stat st;
-    if (n < (int)sizeof full && stat(full, &st) == 0 && S_ISREG(st.st_mode)) {
-      LOGF("execve", "\"path\":%s", msg_str(full));
-      execve(full, p->argv, p->envp);
-      if (errno != ENOENT && errno != ENOTDIR && errno != EACCES) exec_failed(file, errno, 1);
-      if (errno == EACCES) err = EACCES;
-    }
-    d = end ? end + 1 : NULL;
-  }
-  exec_failed(file, err, 1);
+  LOGF("execve", "\"path\":%s", msg_str(resolved));
+  execve(resolved, p->argv, p->envp);
+  _exit(exec_error(p->argv[0], errno, 0));
 }

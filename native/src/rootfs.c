@@ -144,6 +144,14 @@ static int pivot(const char *rootfs) {
   return 0;
 }
 
+/* --no-pivot: for a rootfs pivot_root cannot leave (ramfs); the old root stays reachable to root. */
+static int move_root(const char *rootfs) {
+  if (chdir(rootfs) < 0 || mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0 || chroot(".") < 0 || chdir("/") < 0)
+    return fail("pivot_root", errno, "move %s to / and chroot", rootfs);
+  LOGF("pivot_root", "\"rootfs\":%s,\"moved\":true", msg_str(rootfs));
+  return 0;
+}
+
 /* Flags a remount must keep or the kernel refuses it (locked mount flags). */
 static unsigned long kept_flags(const char *path) {
   struct statvfs s;
@@ -174,15 +182,13 @@ static int readonly_path(const char *path) {
   return 0;
 }
 
-int setup_rootfs(const struct plan *p, int *fifo_fd) {
+int setup_rootfs(const struct plan *p) {
   unsigned long prop = p->root_propagation ? (unsigned long)p->root_propagation : MS_REC | MS_PRIVATE;
   /* Before anything is mounted: nothing we mount may propagate back to the host. */
   if (mount(NULL, "/", NULL, prop, NULL) < 0) return fail("rootfs", errno, "make / private");
   LOGF("propagation", "\"path\":\"/\",\"flags\":%lu", prop);
   if (mount(p->rootfs, p->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
     return fail("rootfs", errno, "bind rootfs %s", p->rootfs);
-  if (p->exec_fifo && (*fifo_fd = open(p->exec_fifo, O_PATH | O_CLOEXEC)) < 0)
-    return fail("rootfs", errno, "open exec fifo %s", p->exec_fifo);
   int rootfd = open(p->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (rootfd < 0) return fail("rootfs", errno, "open rootfs %s", p->rootfs);
   for (size_t i = 0; i < p->n_mounts; i++)
@@ -192,7 +198,8 @@ int setup_rootfs(const struct plan *p, int *fifo_fd) {
   for (size_t i = 0; i < p->n_symlinks; i++)
     if (make_symlink(rootfd, &p->symlinks[i]) < 0) return -1;
   close(rootfd);
-  return pivot(p->rootfs);
+  if (run_hooks(p, HOOK_CREATE_CONTAINER) < 0) return -1;
+  return p->no_pivot ? move_root(p->rootfs) : pivot(p->rootfs);
 }
 
 /* After the sysctls are written (they need /proc/sys writable): masked and read-only paths. */

@@ -25,6 +25,8 @@ export interface ParseConfig {
   /** Stop option parsing at the first positional argument (docker run, exec). */
   stopAtPositional?: boolean;
   command: string;
+  /** Named in the hint of an unknown flag (default mydocker). */
+  program?: string;
 }
 
 const TRUE_WORDS = new Set(['true', '1', 't', 'T', 'TRUE', 'True']);
@@ -36,7 +38,7 @@ export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[],
   const options = new Map<string, string | boolean | string[]>();
   const positionals: string[] = [];
   const unknown = (flag: string) =>
-    new InvalidArgumentError(`unknown flag: ${flag}`, { hint: `see 'mydocker ${config.command} --help'` });
+    new InvalidArgumentError(`unknown flag: ${flag}`, { hint: `see '${config.program ?? 'mydocker'} ${config.command} --help'` });
 
   const set = (spec: OptionSpec, value: string | boolean) => {
     if (spec.type === 'list') {

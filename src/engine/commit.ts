@@ -20,7 +20,8 @@ import { parseReference } from '../image/reference';
 import type { HistoryEntry, ImageConfig, ImageRecord } from '../image/store';
 import type { ContainerRecord } from './container-store';
 import { containerIds, treeEntries } from './export';
-import { cgroupsOf, event, lockContainer, store, viewContainer, type EngineDeps } from './lifecycle/context';
+import { event, lockContainer, runtimeContainer, store, viewContainer, type EngineDeps } from './lifecycle/context';
+import { pauseContainer, resumeContainer } from '../runtime/ops/pause';
 
 export interface CommitOptions {
   /** REPOSITORY[:TAG]; undefined: an untagged image. */
@@ -85,12 +86,12 @@ export async function commitContainer(deps: EngineDeps, containerRef: string, op
     const diffIds = parentDiffIds(deps, record);
     const layer = await lockContainer(deps, record.id, async () => {
       const view = viewContainer(deps, record);
-      const freeze = opts.pause && view.derived.status === 'running' && view.state ? cgroupsOf(view.state, deps.log) : undefined;
-      freeze?.setFrozen(true);
+      const freeze = opts.pause && view.derived.status === 'running' ? runtimeContainer(deps, record.id) : undefined;
+      if (freeze) pauseContainer(freeze, deps.log);
       try {
         return await deps.images.addLayer(tarStream(upperEntries(view.paths.upper, record, deps)));
       } finally {
-        freeze?.setFrozen(false);
+        if (freeze) resumeContainer(freeze, deps.log);
       }
     });
     deps.log.debug('engine', 'committed the container changes as a layer', { container: record.id, diffId: layer.diffId, size: layer.size });

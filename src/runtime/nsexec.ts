@@ -42,8 +42,11 @@ export interface InitProcess {
   readonly streams: InitStreams;
   /** Host pid of the container init, once stage-0 reports it. */
   waitPid(): Promise<number>;
-  /** Lets the init continue past its cgroup barrier. */
-  go(): void;
+  /**
+   * Lets the init continue past its cgroup barrier. `hookState`: the container's state JSON for the
+   * hooks the init runs itself (sent only when the plan has such hooks).
+   */
+  go(hookState?: string): void;
   /** Resolves when the init finished set-up (just before the exec fifo or execve). */
   waitReady(): Promise<void>;
   /** Foreground mode: the container's exit status, once stage-0 reported it. */
@@ -66,13 +69,18 @@ export interface InitProcess {
 
 export type StdioSlot = 'inherit' | 'ignore' | 'pipe' | number;
 
-/** Spawns nsexec directly: we are its parent (foreground run, exec). */
-export function spawnInit(plan: Buffer, opts: { stdio: [StdioSlot, StdioSlot, StdioSlot]; log: Logger }): InitProcess {
+/**
+ * Spawns nsexec directly: we are its parent (foreground run, exec, OCI create). `extraFds`: our fds
+ * 3.. that the container keeps (runc --preserve-fds); the sync socket then comes after them.
+ */
+export function spawnInit(plan: Buffer, opts: { stdio: [StdioSlot, StdioSlot, StdioSlot]; log: Logger; extraFds?: number[] }): InitProcess {
+  const extra = opts.extraFds ?? [];
+  const syncFd = 3 + extra.length;
   // detached: stage-0 gets its own session, so terminal signals reach only the CLI, which forwards them.
-  const child = spawn(nsexecPath(), [], { stdio: [...opts.stdio, 'pipe'], detached: true });
+  const child = spawn(nsexecPath(), extra.length ? [String(syncFd)] : [], { stdio: [...opts.stdio, ...extra, 'pipe'], detached: true });
   const stage0Exit = new Promise<number>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1))));
   const streams: InitStreams = { stdin: child.stdin ?? undefined, stdout: child.stdout ?? undefined, stderr: child.stderr ?? undefined };
-  return initChannel(child.stdio[3] as Socket, plan, opts.log, child.pid ?? -1, stage0Exit, () => child.unref(), streams);
+  return initChannel(child.stdio[syncFd] as Socket, plan, opts.log, child.pid ?? -1, stage0Exit, () => child.unref(), streams);
 }
 
 /**
@@ -164,8 +172,16 @@ export function initChannel(
       await waitFor(() => pid !== undefined);
       return pid!;
     },
-    go() {
-      sock.write('G');
+    go(hookState?: string) {
+      if (hookState === undefined) {
+        sock.write('G');
+        return;
+      }
+      const body = Buffer.from(hookState, 'utf8');
+      const head = Buffer.alloc(5);
+      head.write('G', 0, 'latin1');
+      head.writeUInt32LE(body.length, 1);
+      sock.write(Buffer.concat([head, body]));
     },
     waitReady: () => waitFor(() => ready),
     async waitExit() {

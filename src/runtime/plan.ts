@@ -31,6 +31,16 @@ export interface PlanCaps {
   ambient: bigint;
 }
 
+/** An OCI hook the init runs itself, in the container's namespaces. */
+export interface PlanHook {
+  stage: 'createContainer' | 'startContainer';
+  path: string;
+  args: string[];
+  env: string[];
+  /** Seconds; 0: none. */
+  timeout: number;
+}
+
 export interface InitPlan {
   nsCreate: number;
   nsJoin: { type: number; path: string }[];
@@ -79,6 +89,9 @@ export interface InitPlan {
   cgroupJoin: string[];
   /** cgroup2 directory the init is cloned straight into (clone3 CLONE_INTO_CGROUP). */
   cgroup2Dir?: string;
+  hooks?: PlanHook[];
+  /** MS_MOVE + chroot instead of pivot_root (runc's --no-pivot, for a rootfs on ramfs). */
+  noPivot?: boolean;
 }
 
 // Tags: keep in step with enum plan_tag in native/src/plan.h.
@@ -88,12 +101,14 @@ export const T = {
   CAPS: 16, UID: 17, GID: 18, ADDITIONAL_GID: 19, UMASK: 20, NO_NEW_PRIVS: 21, OOM_SCORE_ADJ: 22, CWD: 23,
   ARG: 24, ENV: 25, TERMINAL: 26, CONSOLE_SOCKET: 27, EXEC_FIFO: 28, DETACH: 29, LOOPBACK_UP: 30, LOG: 31,
   STDIN_RELAY: 32, KEEP_FD: 33, SECCOMP: 34, CONSOLE_SIZE: 35, CGROUP_JOIN: 36, CGROUP2_DIR: 37, UID_MAP: 38,
-  GID_MAP: 39, SESSION_KEYRING: 40, SECCOMP_FLAGS: 41,
+  GID_MAP: 39, SESSION_KEYRING: 40, SECCOMP_FLAGS: 41, HOOK: 42, NO_PIVOT: 43,
 } as const;
 const S_MOUNT = { SRC: 1, DST: 2, FSTYPE: 3, DATA: 4, FLAGS: 5, PROPAGATION: 6, BIND: 7, MKFILE: 8 } as const;
 const S_DEV = { PATH: 1, TYPE: 2, MAJOR: 3, MINOR: 4, MODE: 5, UID: 6, GID: 7 } as const;
 const S_NS = { TYPE: 1, PATH: 2 } as const;
 const S_KV = { KEY: 1, VALUE: 2 } as const;
+const S_HOOK = { STAGE: 1, PATH: 2, ARG: 3, ENV: 4, TIMEOUT: 5 } as const;
+const HOOK_STAGES = { createContainer: 1, startContainer: 2 } as const;
 
 export const PLAN_MAGIC = 'MDPLAN01';
 
@@ -179,6 +194,14 @@ export function encodePlan(plan: InitPlan): Buffer {
   if (plan.seccomp) w.raw(T.SECCOMP, plan.seccomp);
   if (plan.seccompFlags) w.u64(T.SECCOMP_FLAGS, plan.seccompFlags);
   w.str(T.UID_MAP, plan.uidMap).str(T.GID_MAP, plan.gidMap).str(T.SESSION_KEYRING, plan.sessionKeyring);
+  for (const h of plan.hooks ?? []) {
+    w.nested(T.HOOK, (n) => {
+      n.u64(S_HOOK.STAGE, HOOK_STAGES[h.stage]).str(S_HOOK.PATH, h.path).u64(S_HOOK.TIMEOUT, h.timeout);
+      for (const a of h.args) n.str(S_HOOK.ARG, a);
+      for (const e of h.env) n.str(S_HOOK.ENV, e);
+    });
+  }
+  if (plan.noPivot) w.u64(T.NO_PIVOT, 1);
   for (const f of plan.cgroupJoin) w.str(T.CGROUP_JOIN, f);
   w.str(T.CGROUP2_DIR, plan.cgroup2Dir);
   const body = w.done();

@@ -3,8 +3,8 @@
 import * as path from 'node:path';
 import { InvalidArgumentError } from '../errors/errors';
 import { CAPABILITIES, CLONE, MS, RLIMITS } from '../sys/linux-constants';
-import type { InitPlan, PlanCaps, PlanDevice, PlanMount } from './plan';
-import type { IdMapping, LinuxSeccomp, Mount, NamespaceType, Process, Spec } from './spec';
+import type { InitPlan, PlanCaps, PlanDevice, PlanHook, PlanMount } from './plan';
+import type { Hook, IdMapping, LinuxSeccomp, Mount, NamespaceType, Process, Spec } from './spec';
 
 export interface CgroupHierarchy {
   /** Directory name under /sys/fs/cgroup, e.g. "memory", "cpu,cpuacct", "systemd", "unified". */
@@ -38,6 +38,8 @@ export interface ConvertOptions {
   seccomp?: { bpf: Buffer; flags: number };
   /** A fresh session keyring of this name for the process (runc's "_ses.<id>"). */
   sessionKeyring?: string;
+  /** runc's --no-pivot. */
+  noPivot?: boolean;
 }
 
 const NS_FLAGS: Record<NamespaceType, number> = {
@@ -323,7 +325,21 @@ export function specToPlan(spec: Spec, opts: ConvertOptions, host: HostFacts): I
     ...(linux.seccomp && opts.seccomp ? { seccomp: opts.seccomp.bpf, seccompFlags: opts.seccomp.flags } : {}),
     ...(newUserns ? { uidMap: idMapText(linux.uidMappings!), gidMap: idMapText(linux.gidMappings!) } : {}),
     sessionKeyring: opts.sessionKeyring,
+    ...(opts.noPivot ? { noPivot: true } : {}),
+    hooks: [
+      ...(spec.hooks?.createContainer ?? []).map((h) => planHook('createContainer', h)),
+      ...(spec.hooks?.startContainer ?? []).map((h) => planHook('startContainer', h)),
+    ],
   };
+}
+
+/** createContainer and startContainer run in the container (the init runs them); the rest in the runtime. */
+function planHook(stage: PlanHook['stage'], h: Hook): PlanHook {
+  if (!h.path?.startsWith('/')) throw new InvalidArgumentError(`config.json: hooks.${stage}: path must be absolute, got ${JSON.stringify(h.path)}`);
+  if (h.timeout !== undefined && !(Number.isInteger(h.timeout) && h.timeout > 0)) {
+    throw new InvalidArgumentError(`config.json: hooks.${stage}: timeout must be a positive number of seconds`);
+  }
+  return { stage, path: h.path, args: h.args ?? [h.path], env: h.env ?? [], timeout: h.timeout ?? 0 };
 }
 
 function idMapText(maps: IdMapping[]): string {

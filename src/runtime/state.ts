@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readJsonIfExists, writeJsonAtomic } from '../store/atomic';
+import type { Hook } from './spec';
 
 export interface RuntimeState {
   schemaVersion: 1;
@@ -23,6 +24,10 @@ export interface RuntimeState {
   monitorPid?: number;
   monitorStartTime?: string;
   annotations?: Record<string, string>;
+  /** The bundle's root filesystem, absolute (runc state prints it). */
+  rootfs?: string;
+  /** Hooks that run after the container is deleted: the bundle may be gone by then. */
+  poststop?: Hook[];
 }
 
 export function stateFile(dir: string): string {

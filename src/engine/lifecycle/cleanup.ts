@@ -3,66 +3,10 @@
 // Runs as the monitor's exit command (`mydocker internal cleanup <id>`), in the foreground CLI,
 // and in stop; whoever comes first does the work, the others find nothing left to do.
 import { readJsonIfExists, writeJsonAtomic } from '../../store/atomic';
-import { pidStartTime } from '../../runtime/state';
 import * as fs from 'node:fs';
-import type { ContainerRecord } from '../container-store';
-import {
-  event, lockContainer, pollUntil, removeFileIfExists, store, viewContainer, type ContainerView, type EngineDeps, type RestartRecord,
-  type StartedRecord,
-} from './context';
-import { releaseStopped } from './release';
-import { removeStopped } from './remove';
+import { lockContainer, pollUntil, removeFileIfExists, store, viewContainer, type EngineDeps, type RestartRecord, type StartedRecord } from './context';
 import { startContainer } from './start';
-
-const MIN_BACKOFF_MS = 100;
-const MAX_BACKOFF_MS = 60_000;
-/** A container that ran this long before exiting restarts without delay growth (docker's rule). */
-const STABLE_RUN_MS = 10_000;
-
-export interface ExitHandling {
-  removed: boolean;
-  /** Restart after this many milliseconds (restart policy). */
-  restartAfterMs?: number;
-}
-
-export function shouldRestart(record: ContainerRecord, view: ContainerView, manuallyStopped: boolean): boolean {
-  const policy = record.hostConfig.RestartPolicy;
-  if (policy.Name === 'no' || manuallyStopped || !view.exit) return false;
-  if (policy.Name === 'always' || policy.Name === 'unless-stopped') return true;
-  const count = view.started?.restartCount ?? 0;
-  return view.exit.exitCode !== 0 && (policy.MaximumRetryCount === 0 || count < policy.MaximumRetryCount);
-}
-
-/** Doubles from 100 ms while the container keeps failing fast; back to 100 ms after a stable run. */
-export function backoffMs(view: ContainerView, previous: number | undefined): number {
-  const ran = view.exit && view.started ? Date.parse(view.exit.finishedAt) - Date.parse(view.started.startedAt) : 0;
-  if (ran >= STABLE_RUN_MS || previous === undefined) return MIN_BACKOFF_MS;
-  return Math.min(previous * 2, MAX_BACKOFF_MS);
-}
-
-/** The part done under the container's lock. */
-export async function handleExitLocked(deps: EngineDeps, view: ContainerView): Promise<ExitHandling> {
-  const { record, paths } = view;
-  if (view.derived.status === 'running' || view.derived.status === 'paused') return { removed: false };
-  const released = await releaseStopped(deps, view);
-  if (released) {
-    if (view.exit?.oomKilled) event(deps, record, 'oom');
-    event(deps, record, 'die', { exitCode: String(view.exit?.exitCode ?? 255) });
-  }
-  if (record.hostConfig.AutoRemove) {
-    await removeStopped(deps, viewContainer(deps, record));
-    return { removed: true };
-  }
-  if (!released || !shouldRestart(record, view, fs.existsSync(paths.manualStopFile))) return { removed: false };
-  const previous = readJsonIfExists<{ backoffMs?: number }>(paths.restartFile)?.backoffMs;
-  const delay = backoffMs(view, previous);
-  const restart: RestartRecord & { backoffMs: number } = {
-    pid: process.pid, pidStartTime: pidStartTime(process.pid) ?? '', since: new Date().toISOString(),
-    exitCode: view.exit?.exitCode ?? 0, backoffMs: delay,
-  };
-  writeJsonAtomic(paths.restartFile, restart);
-  return { removed: false, restartAfterMs: delay };
-}
+import { handleExitLocked, type ExitHandling } from './teardown';
 
 export async function cleanupAfterExit(deps: EngineDeps, id: string): Promise<ExitHandling> {
   // Removed already (or its whole store was deleted): taking the lock would recreate the runroot.

@@ -2,8 +2,7 @@
 // and the facts its status is derived from.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CgroupManager } from '../../cgroups/manager';
-import { detectHostCgroups } from '../../cgroups/hierarchy';
+import { RuntimeContainer } from '../../runtime/container';
 import type { ImageStore } from '../../image/store';
 import type { Logger } from '../../log/log';
 import type { ExitInfo } from '../../monitor/attach-protocol';
@@ -88,8 +87,9 @@ export function lockContainer<T>(deps: EngineDeps, id: string, fn: () => Promise
   return withLock(deps.layout, `container-${id}`, fn);
 }
 
-export function cgroupsOf(state: RuntimeState, log: Logger): CgroupManager {
-  return new CgroupManager(detectHostCgroups(), state.cgroupsPath, log);
+/** The container as the OCI runtime core sees it (its state under <runroot>/runtime/<id>). */
+export function runtimeContainer(deps: EngineDeps, id: string): RuntimeContainer {
+  return new RuntimeContainer(deps.layout.runtimeDir, id);
 }
 
 /** Reads every fact about a container and derives its status (no locks, no changes). */
@@ -99,15 +99,10 @@ export function viewContainer(deps: EngineDeps, record: ContainerRecord): Contai
   const exit = readJsonIfExists<ExitInfo>(paths.exitFile);
   const started = readJsonIfExists<StartedRecord>(paths.startedFile);
   const restart = readJsonIfExists<RestartRecord>(paths.restartFile);
-  const initAlive = !!state && processAlive(state.pid, state.pidStartTime);
-  let frozen = false;
-  if (initAlive) {
-    try {
-      frozen = cgroupsOf(state!, deps.log).frozen();
-    } catch {
-      frozen = false;
-    }
-  }
+  // the runtime's own status: created, running, paused or stopped (creating while a start is under way)
+  const status = state ? runtimeContainer(deps, record.id).status(deps.log, state) : 'stopped';
+  const initAlive = status === 'running' || status === 'paused' || status === 'created';
+  const frozen = status === 'paused';
   const derived = deriveStatus({
     state, exit, startedAt: started?.startedAt, bootId: bootId(), initAlive,
     monitorAlive: !!state && processAlive(state.monitorPid, state.monitorStartTime),

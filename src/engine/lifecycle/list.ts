@@ -5,7 +5,7 @@ import { InvalidArgumentError } from '../../errors/errors';
 import { Lock } from '../../store/lock';
 import type { Status } from '../container-status';
 import { store, viewContainer, type ContainerView, type EngineDeps } from './context';
-import { releaseStopped } from './release';
+import { releaseStopped } from './teardown';
 
 export interface ListOptions {
   all: boolean;

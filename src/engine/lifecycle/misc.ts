@@ -5,8 +5,9 @@ import { writeJsonAtomic } from '../../store/atomic';
 import * as path from 'node:path';
 import { can, type Status } from '../container-status';
 import { validateName } from '../container-config';
-import { cgroupsOf, event, lockContainer, pollUntil, store, viewContainer, type EngineDeps } from './context';
-import { removeStopped } from './remove';
+import { event, lockContainer, pollUntil, runtimeContainer, store, viewContainer, type EngineDeps } from './context';
+import { removeStopped } from './teardown';
+import { pauseContainer, resumeContainer } from '../../runtime/ops/pause';
 
 export async function setPaused(deps: EngineDeps, ref: string, paused: boolean): Promise<string> {
   const record = store(deps).resolve(ref);
@@ -16,7 +17,7 @@ export async function setPaused(deps: EngineDeps, ref: string, paused: boolean):
     if (!ok || !view.state) {
       throw new FailedPreconditionError(paused ? `container ${record.name} is not running` : `container ${record.name} is not paused`);
     }
-    cgroupsOf(view.state, deps.log).setFrozen(paused);
+    (paused ? pauseContainer : resumeContainer)(runtimeContainer(deps, record.id), deps.log);
     event(deps, record, paused ? 'pause' : 'unpause');
   });
   return record.name;

@@ -1,24 +1,13 @@
 // docker rm: a stopped container's record, name, directory (upper layer, logs) and runtime state.
 import { ConflictError } from '../../errors/errors';
 import { can } from '../container-status';
-import { event, lockContainer, store, viewContainer, type ContainerView, type EngineDeps } from './context';
-import { releaseStopped } from './release';
-import { killAndWait } from './stop';
-import { handleExitLocked } from './cleanup';
+import { event, lockContainer, store, viewContainer, type EngineDeps } from './context';
+import { handleExitLocked, killAndWait, removeStopped } from './teardown';
 import * as fs from 'node:fs';
-import { releaseMounts } from '../../volume/container-mounts';
 
 export interface RemoveOptions {
   force: boolean;
   volumes: boolean;
-}
-
-/** Caller holds the lock. */
-export async function removeStopped(deps: EngineDeps, view: ContainerView, removeVolumes = false): Promise<void> {
-  await releaseStopped(deps, view);
-  await releaseMounts(deps, view.record, removeVolumes);
-  store(deps).remove(view.record);
-  event(deps, view.record, 'destroy');
 }
 
 export async function removeContainer(deps: EngineDeps, ref: string, opts: RemoveOptions): Promise<string> {

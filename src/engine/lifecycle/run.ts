@@ -8,7 +8,7 @@ import type { ContainerRecord } from '../container-store';
 import { cleanupAfterExit } from './cleanup';
 import { containerPaths, lockContainer, store, viewContainer, type EngineDeps } from './context';
 import { createContainer } from './create';
-import { removeStopped } from './remove';
+import { removeStopped } from './teardown';
 import { startContainer } from './start';
 
 /** What the front does while attached: wire the terminal; resolves when the exit arrives or the user detaches. */

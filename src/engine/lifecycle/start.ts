@@ -80,7 +80,7 @@ export async function startContainer(deps: EngineDeps, record: ContainerRecord, 
     fs.mkdirSync(path.dirname(p.attachSocket), { recursive: true, mode: 0o700 });
     const logCfg = record.hostConfig.LogConfig.Config;
     const state = await startMonitored({
-      id: record.id, bundleDir: p.dir, stateDir: p.stateDir, log, seccompCacheDir: layout.seccompCacheDir,
+      id: record.id, root: layout.runtimeDir, bundleDir: p.dir, log, seccompCacheDir: layout.seccompCacheDir,
       pruneCgroupParent: record.limits.cgroupParent === '/mydocker',
       monitor: {
         exitFile: p.exitFile, attachSocket: p.attachSocket, logFile: p.logFile, tty: record.config.Tty, openStdin: record.config.OpenStdin,

@@ -1,48 +1,15 @@
 // docker stop and kill. stop: the image's StopSignal (or SIGTERM), SIGKILL after the timeout,
 // return once the container is stopped and released; it will not be restarted by its policy.
-import { FailedPreconditionError, InvalidArgumentError } from '../../errors/errors';
-import { processAlive } from '../../runtime/state';
-import { SIGNALS } from '../../sys/linux-constants';
+// Signals go through the OCI runtime's kill.
 import * as fs from 'node:fs';
+import { FailedPreconditionError } from '../../errors/errors';
+import { killContainer as runtimeKill, parseSignal } from '../../runtime/ops/kill';
+import { SIGNALS } from '../../sys/linux-constants';
 import { can } from '../container-status';
-import { handleExitLocked } from './cleanup';
-import { cgroupsOf, event, lockContainer, pollUntil, store, viewContainer, type ContainerView, type EngineDeps } from './context';
+import { event, lockContainer, runtimeContainer, store, viewContainer, type EngineDeps } from './context';
+import { handleExitLocked, killAndWait } from './teardown';
 
-export function parseSignal(text: string): NodeJS.Signals {
-  const upper = text.toUpperCase();
-  if (/^\d+$/.test(text)) {
-    const name = Object.keys(SIGNALS).find((k) => SIGNALS[k] === Number(text));
-    if (name) return name as NodeJS.Signals;
-  } else {
-    const name = upper.startsWith('SIG') ? upper : `SIG${upper}`;
-    if (SIGNALS[name] !== undefined) return name as NodeJS.Signals;
-  }
-  throw new InvalidArgumentError(`invalid signal: ${text}`);
-}
-
-function signalInit(view: ContainerView, sig: NodeJS.Signals): void {
-  if (!view.state) return;
-  try {
-    process.kill(view.state.pid, sig);
-  } catch {
-    // gone already
-  }
-}
-
-/** Sends sig, waits up to timeoutMs for the init to die, then SIGKILL; waits for the exit to be recorded. */
-export async function killAndWait(deps: EngineDeps, view: ContainerView, sig: NodeJS.Signals, timeoutMs: number): Promise<void> {
-  const state = view.state;
-  if (!state) return;
-  const alive = () => processAlive(state.pid, state.pidStartTime);
-  signalInit(view, sig);
-  if (view.derived.status === 'paused') cgroupsOf(state, deps.log).setFrozen(false); // a frozen task cannot act on it
-  if (!(await pollUntil(() => !alive(), timeoutMs))) {
-    signalInit(view, 'SIGKILL');
-    await pollUntil(() => !alive(), 10_000);
-  }
-  // the monitor records the exit right after the init is reaped
-  await pollUntil(() => viewContainer(deps, view.record).derived.reason !== 'exiting', 5000);
-}
+export { parseSignal };
 
 export async function stopContainer(deps: EngineDeps, ref: string, opts: { timeoutSec?: number; signal?: string }): Promise<string> {
   const record = store(deps).resolve(ref);
@@ -65,7 +32,7 @@ export async function killContainer(deps: EngineDeps, ref: string, signal = 'SIG
   await lockContainer(deps, record.id, () => {
     const view = viewContainer(deps, record);
     if (!can.kill(view.derived.status)) throw new FailedPreconditionError(`container ${record.name} is not running`);
-    signalInit(view, sig);
+    runtimeKill(runtimeContainer(deps, record.id), sig, deps.log);
     event(deps, record, 'kill', { signal: String(SIGNALS[sig]) });
   });
   return record.name;

@@ -1,8 +1,8 @@
 // docker top: the host's ps, limited to the container's processes (its cgroup's members).
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import { FailedPreconditionError, InvalidArgumentError } from '../../errors/errors';
-import { cgroupsOf, store, viewContainer, type EngineDeps } from './context';
+import { runtimeContainer, store, viewContainer, type EngineDeps } from './context';
+import { containerPids as runtimePids } from '../../runtime/ops/ps';
 
 export interface TopResult {
   Titles: string[];
@@ -16,9 +16,7 @@ export function containerPids(deps: EngineDeps, ref: string): number[] {
   if (!view.state || (view.derived.status !== 'running' && view.derived.status !== 'paused')) {
     throw new FailedPreconditionError(`container ${record.name} is not running`);
   }
-  const placement = cgroupsOf(view.state, deps.log).placements.find((p) => p.hierarchy.controllers.includes('pids')) ??
-    cgroupsOf(view.state, deps.log).placements[0];
-  return fs.readFileSync(`${placement.dir}/cgroup.procs`, 'utf8').split('\n').filter(Boolean).map(Number);
+  return runtimePids(runtimeContainer(deps, record.id), deps.log);
 }
 
 export function parsePs(output: string, pids: Set<number>): TopResult {

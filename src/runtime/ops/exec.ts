@@ -8,7 +8,7 @@ import { encodePlan } from '../plan';
 import type { Process } from '../spec';
 import { execPlan } from '../specconv';
 import { compileSeccomp } from '../seccomp';
-import { sessionKeyringName } from './launch';
+import { sessionKeyringName, writePidFile } from './launch';
 import { readSpec } from './run';
 import type { RuntimeState } from '../state';
 import { forwardSignals } from './signals';
@@ -26,6 +26,12 @@ export interface ExecProcessOptions {
   /** Called at once with our ends of the 'pipe' slots, to connect them to the caller. */
   onStreams?: (streams: InitStreams) => void;
   seccompCacheDir: string;
+  /** runc exec --console-socket (with process.terminal and detach): where the pty master goes. */
+  consoleSocket?: string;
+  pidFile?: string;
+  /** Keep our fds 3 .. 3+N-1 open in the process (runc --preserve-fds). */
+  preserveFds?: number;
+  noNewKeyring?: boolean;
 }
 
 /** The process's exit status, or undefined when detached. */
@@ -35,15 +41,18 @@ export async function execProcess(opts: ExecProcessOptions): Promise<InitResult 
   const spec = readSpec(opts.state.bundle);
   const seccomp = spec.linux?.seccomp ? compileSeccomp(spec.linux.seccomp, opts.seccompCacheDir) : undefined;
   const userns = (spec.linux?.namespaces ?? []).some((n) => n.type === 'user');
+  const keepFds = Array.from({ length: opts.preserveFds ?? 0 }, (_, i) => 3 + i);
   const plan = execPlan(opts.process, opts.state.pid, {
-    detach: opts.detach, stdinRelay: opts.stdinRelay, log: opts.log.stepsEnabled, cgroup, seccomp, sessionKeyring: sessionKeyringName(opts.state.id),
+    detach: opts.detach, stdinRelay: opts.stdinRelay, log: opts.log.stepsEnabled, cgroup, seccomp, consoleSocket: opts.consoleSocket, keepFds,
+    sessionKeyring: opts.noNewKeyring ? undefined : sessionKeyringName(opts.state.id),
   }, userns, spec.linux?.seccomp);
-  const init = spawnInit(encodePlan(plan), { stdio: opts.stdio, log: opts.log });
+  const init = spawnInit(encodePlan(plan), { stdio: opts.stdio, log: opts.log, extraFds: keepFds });
   opts.onStreams?.(init.streams);
   let stop = () => undefined as void;
   try {
     const pid = await init.waitPid();
     opts.onPid?.(pid);
+    if (opts.pidFile) writePidFile(opts.pidFile, pid);
     stop = forwardSignals(pid, opts.forwardSignals, init.stage0Pid);
     init.go();
     if (opts.detach) {

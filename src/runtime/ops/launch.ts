@@ -1,5 +1,7 @@
 // The steps every way of starting a container shares: spec → plan, the cgroup made and
 // limited, and after the init exists: join its cgroup, record the runtime state.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { CgroupManager } from '../../cgroups/manager';
 import { detectHostCgroups } from '../../cgroups/hierarchy';
 import type { Logger } from '../../log/log';
@@ -31,7 +33,9 @@ export interface Launch {
   removeCgroups(): Promise<void>;
 }
 
-export function prepareLaunch(opts: LaunchOptions, spec: Spec, convert: Omit<ConvertOptions, 'bundleDir' | 'log' | 'cgroup'>, undo: UndoStack): Launch {
+export function prepareLaunch(
+  opts: LaunchOptions, spec: Spec, convert: Omit<ConvertOptions, 'bundleDir' | 'log' | 'cgroup'> & { noNewKeyring?: boolean }, undo: UndoStack,
+): Launch {
   const { log } = opts;
   const cgroupsPath = spec.linux?.cgroupsPath || opts.id;
   const cgroups = new CgroupManager(detectHostCgroups(), cgroupsPath, log);
@@ -45,18 +49,30 @@ export function prepareLaunch(opts: LaunchOptions, spec: Spec, convert: Omit<Con
   // The init joins its cgroup by itself, before it may run (see CgroupManager.selfJoin).
   const seccomp = spec.linux?.seccomp ? compileSeccomp(spec.linux.seccomp, opts.seccompCacheDir) : undefined;
   const plan = specToPlan(spec, {
-    ...convert, bundleDir: opts.bundleDir, log: log.stepsEnabled, cgroup: cgroups.selfJoin(), seccomp, sessionKeyring: sessionKeyringName(opts.id),
+    ...convert, bundleDir: opts.bundleDir, log: log.stepsEnabled, cgroup: cgroups.selfJoin(), seccomp,
+    sessionKeyring: convert.noNewKeyring ? undefined : sessionKeyringName(opts.id),
   }, readHostFacts());
   const bytes = encodePlan(plan);
   log.step('runtime', 'plan', { bytes: bytes.length, mounts: plan.mounts.length, devices: plan.devices.length });
   return { plan: bytes, cgroups, createdCgroups, cgroupsPath, removeCgroups };
 }
 
+/** Written atomically, as runc does: a caller polling for the file never reads half a number. */
+export function writePidFile(file: string, pid: number): void {
+  const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}`);
+  fs.writeFileSync(tmp, String(pid));
+  fs.renameSync(tmp, file);
+}
+
 /** runc's name for a container's session keyring. */
 export const sessionKeyringName = (id: string) => `_ses.${id}`;
 
-export function recordState(opts: LaunchOptions, launch: Launch, pid: number, monitor?: { pid: number }): RuntimeState {
+export function recordState(
+  opts: LaunchOptions, launch: Launch, pid: number, monitor?: { pid: number },
+  extra: Pick<RuntimeState, 'rootfs' | 'annotations' | 'poststop'> = {},
+): RuntimeState {
   const state: RuntimeState = {
+    ...extra,
     schemaVersion: 1, id: opts.id, pid, pidStartTime: pidStartTime(pid) ?? '', bundle: opts.bundleDir,
     cgroupsPath: launch.cgroupsPath, createdCgroups: launch.createdCgroups, created: new Date().toISOString(),
     pruneCgroupParent: opts.pruneCgroupParent, bootId: bootId(),

@@ -1,22 +1,24 @@
-// Runs an OCI bundle in the foreground (runc run): we are the parent of nsexec, which relays
-// the terminal and waits. Used by exec and the runc-compatible front; the engine's containers
-// run under a monitor instead (start-monitored.ts).
+// OCI run in the foreground (runc run without -d): we are the parent of nsexec, whose stage-0
+// relays the terminal and waits; then everything is deleted. The same hooks as create + start run.
+// The engine's containers run under a monitor instead (start-monitored.ts).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { InvalidArgumentError } from '../../errors/errors';
+import { ConflictError, InvalidArgumentError } from '../../errors/errors';
 import type { Logger } from '../../log/log';
 import { UndoStack } from '../../store/undo';
+import { checkId, RuntimeContainer } from '../container';
+import { runHooks } from '../hooks';
 import { spawnInit, type InitResult, type StdioSlot } from '../nsexec';
 import type { Spec } from '../spec';
-import { removeState } from '../state';
-import { prepareLaunch, recordState } from './launch';
+import { prepareLaunch, recordState, writePidFile } from './launch';
+import { deleteContainer } from './delete';
 import { forwardSignals } from './signals';
 
 export interface RunBundleOptions {
   id: string;
+  /** The runtime root: this container's state goes to <root>/<id> while it runs. */
+  root: string;
   bundleDir: string;
-  /** Where this container's runtime state lives (e.g. <runroot>/runtime/<id>). */
-  stateDir: string;
   log: Logger;
   stdio: [StdioSlot, StdioSlot, StdioSlot];
   /** -i with -t: copy our stdin into the pty. */
@@ -25,6 +27,9 @@ export interface RunBundleOptions {
   forwardSignals: boolean;
   pruneCgroupParent?: boolean;
   seccompCacheDir: string;
+  pidFile?: string;
+  noPivot?: boolean;
+  noNewKeyring?: boolean;
 }
 
 export interface RunBundleResult extends InitResult {
@@ -50,10 +55,20 @@ export function readSpec(bundleDir: string): Spec {
 
 export async function runBundle(opts: RunBundleOptions, spec: Spec = readSpec(opts.bundleDir)): Promise<RunBundleResult> {
   const { log } = opts;
+  const container = new RuntimeContainer(opts.root, checkId(opts.id));
+  fs.mkdirSync(opts.root, { recursive: true, mode: 0o700 });
+  try {
+    fs.mkdirSync(container.dir, 0o700);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new ConflictError(`container with id ${opts.id} already exists`);
+    throw err;
+  }
   const undo = new UndoStack();
+  undo.push('remove runtime state', () => fs.rmSync(container.dir, { recursive: true, force: true }));
   let stopForwarding = () => undefined as void;
   try {
-    const launch = prepareLaunch(opts, spec, { detach: false, stdinRelay: opts.stdinRelay }, undo);
+    const launchOpts = { id: opts.id, bundleDir: opts.bundleDir, stateDir: container.dir, log, seccompCacheDir: opts.seccompCacheDir, pruneCgroupParent: opts.pruneCgroupParent };
+    const launch = prepareLaunch(launchOpts, spec, { detach: false, stdinRelay: opts.stdinRelay, noPivot: opts.noPivot, noNewKeyring: opts.noNewKeyring }, undo);
     const init = spawnInit(launch.plan, { stdio: opts.stdio, log });
     log.step('runtime', 'spawn', { path: 'mydocker-nsexec', pid: init.stage0Pid });
     let pid: number;
@@ -64,20 +79,25 @@ export async function runBundle(opts: RunBundleOptions, spec: Spec = readSpec(op
       await init.waitExit().catch(() => undefined);
       throw err;
     }
+    undo.push('stop the container', () => init.abort());
     stopForwarding = forwardSignals(pid, opts.forwardSignals, init.stage0Pid);
-    recordState(opts, launch, pid);
-    undo.push('remove runtime state', () => removeState(opts.stateDir));
-    init.go();
+    recordState(launchOpts, launch, pid, undefined, {
+      rootfs: path.resolve(opts.bundleDir, spec.root?.path ?? 'rootfs'), annotations: spec.annotations, poststop: spec.hooks?.poststop,
+    });
+    if (opts.pidFile) writePidFile(opts.pidFile, pid);
+    const hookState = container.ociState(log);
+    await runHooks('prestart', spec.hooks?.prestart, hookState, log);
+    await runHooks('createRuntime', spec.hooks?.createRuntime, hookState, log);
+    const inContainer = (spec.hooks?.createContainer?.length ?? 0) + (spec.hooks?.startContainer?.length ?? 0) > 0;
+    init.go(inContainer ? JSON.stringify(hookState) : undefined);
     log.step('runtime', 'go', {});
+    await init.waitReady().catch(() => undefined); // a failed set-up is reported with the exit
+    await runHooks('poststart', spec.hooks?.poststart, { ...hookState, status: 'running' }, log).catch((err: Error) =>
+      log.warn('runtime', 'a poststart hook failed', { error: err.message }));
     const exit = await init.waitExit();
     const result: RunBundleResult = { ...exit, oomKilled: launch.cgroups.oomKilled() ?? false, memoryLimit: launch.cgroups.memoryLimit() };
     undo.commit();
-    removeState(opts.stateDir);
-    try {
-      await launch.removeCgroups();
-    } catch (err) {
-      log.warn('runtime', 'container exited but its cgroup stays', { error: (err as Error).message });
-    }
+    await deleteContainer(container, log, { force: true });
     return result;
   } catch (err) {
     await undo.unwind(err);

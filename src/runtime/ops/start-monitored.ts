@@ -1,18 +1,23 @@
 // Starts a bundle's container under its own monitor (native/src/monitor.c) and returns once the
-// init has finished set-up and exec'd: the container then lives on without us (run -d, start).
+// init has exec'd: OCI create with the monitor as the init's parent, then OCI start. The container
+// then lives on without us (run -d, start).
+import { CgroupManager } from '../../cgroups/manager';
+import { detectHostCgroups } from '../../cgroups/hierarchy';
 import type { Logger } from '../../log/log';
 import { spawnMonitor, type MonitorOptions } from '../../monitor/spawn';
-import { UndoStack } from '../../store/undo';
 import { initChannel } from '../nsexec';
 import type { Spec } from '../spec';
-import { removeState, type RuntimeState } from '../state';
-import { prepareLaunch, recordState } from './launch';
+import type { RuntimeState } from '../state';
+import { createContainer } from './create';
+import { deleteContainer } from './delete';
 import { readSpec } from './run';
+import { startContainer } from './start';
 
 export interface StartMonitoredOptions {
   id: string;
+  /** The runtime root: the container's state goes to <root>/<id>. */
+  root: string;
   bundleDir: string;
-  stateDir: string;
   log: Logger;
   monitor: Omit<MonitorOptions, 'oomFiles' | 'consoleSocket'>;
   pruneCgroupParent?: boolean;
@@ -23,29 +28,27 @@ export interface StartMonitoredOptions {
 
 export async function startMonitored(opts: StartMonitoredOptions, spec: Spec = readSpec(opts.bundleDir)): Promise<RuntimeState> {
   const { log } = opts;
-  return UndoStack.run(async (undo) => {
-    const tty = spec.process?.terminal === true;
-    const consoleSocket = tty ? `${opts.monitor.attachSocket}.console` : undefined;
-    const launch = prepareLaunch(opts, spec, { detach: true, stdinRelay: false, consoleSocket }, undo);
-    const oomFiles = launch.cgroups.placements
-      .filter((p) => p.hierarchy.controllers.includes('memory') || (p.hierarchy.version === 2 && p.hierarchy.controllers.includes('memory')))
-      .map((p) => `${p.dir}/${p.hierarchy.version === 1 ? 'memory.oom_control' : 'memory.events'}`);
-    const monitor = spawnMonitor({ ...opts.monitor, consoleSocket, oomFiles });
-    log.step('runtime', 'monitor', { pid: monitor.pid });
-    const init = initChannel(monitor.runtime, launch.plan, log, -1, undefined);
-    undo.push('stop the container', () => init.abort());
-    await monitor.ready;
-    const pid = await init.waitPid();
-    const state = recordState(opts, launch, pid, { pid: monitor.pid });
-    undo.push('remove runtime state', () => removeState(opts.stateDir));
-    try {
-      await opts.beforeGo?.(state);
-    } catch (err) {
-      throw (await init.initFailure(200)) ?? err;
-    }
-    init.go();
-    log.step('runtime', 'go', {});
+  const consoleSocket = spec.process?.terminal === true ? `${opts.monitor.attachSocket}.console` : undefined;
+  const { container, state, init } = await createContainer({
+    id: opts.id, root: opts.root, bundleDir: opts.bundleDir, log, seccompCacheDir: opts.seccompCacheDir, consoleSocket,
+    pruneCgroupParent: opts.pruneCgroupParent, beforeGo: opts.beforeGo, keepChannel: true,
+    spawn: (plan) => {
+      const cgroups = new CgroupManager(detectHostCgroups(), spec.linux?.cgroupsPath ?? opts.id, log);
+      const oomFiles = cgroups.placements
+        .filter((p) => p.hierarchy.controllers.includes('memory'))
+        .map((p) => `${p.dir}/${p.hierarchy.version === 1 ? 'memory.oom_control' : 'memory.events'}`);
+      const monitor = spawnMonitor({ ...opts.monitor, consoleSocket, oomFiles });
+      log.step('runtime', 'monitor', { pid: monitor.pid });
+      return { init: initChannel(monitor.runtime, plan, log, -1, undefined), monitor };
+    },
+  }, spec);
+  try {
+    await startContainer(container, log);
     await init.waitExec();
-    return state;
-  });
+  } catch (err) {
+    init.abort();
+    await deleteContainer(container, log, { force: true }).catch(() => undefined); // the first error is the one to report
+    throw err;
+  }
+  return state;
 }
