@@ -75,12 +75,13 @@ export class RuntimeContainer {
     return 'running';
   }
 
-  /** Refuses an operation the container's status does not allow, in runc's words. */
+  /**
+   * Refuses an operation the container's status does not allow, in runc's words: callers match
+   * them (containerd's shim takes "container not running" after a kill as "already gone").
+   */
   expect(op: keyof typeof ALLOWED, log: Logger): OciStatus {
     const status = this.status(log);
-    if (!ALLOWED[op].includes(status)) {
-      throw new FailedPreconditionError(`cannot ${op} container ${this.id}: it is ${status}${op === 'delete' ? ' (use --force)' : ''}`);
-    }
+    if (!ALLOWED[op].includes(status)) throw new FailedPreconditionError(refusal(op, status, this.id));
     return status;
   }
 
@@ -92,6 +93,21 @@ export class RuntimeContainer {
       ociVersion: OCI_VERSION, id: this.id, pid: status === 'stopped' ? 0 : s.pid, status, bundle: s.bundle,
       rootfs: s.rootfs ?? '', created: s.created, owner: '', ...(s.annotations ? { annotations: s.annotations } : {}),
     };
+  }
+}
+
+function refusal(op: keyof typeof ALLOWED, status: OciStatus, id: string): string {
+  switch (op) {
+    case 'start':
+      return status === 'stopped' ? 'cannot start a container that has stopped' : 'cannot start an already running container';
+    case 'delete':
+      return `cannot delete container ${id} that is not stopped: ${status} (use --force)`;
+    case 'resume':
+      return 'container not paused';
+    case 'exec':
+      return `cannot exec in a ${status} container`;
+    default:
+      return 'container not running';
   }
 }
 

@@ -10,9 +10,23 @@ import { UndoStack } from '../../store/undo';
 import { readHostFacts } from '../host-facts';
 import { encodePlan } from '../plan';
 import { compileSeccomp } from '../seccomp';
-import type { Spec } from '../spec';
+import type { DeviceRule, Spec } from '../spec';
 import { specToPlan, type ConvertOptions } from '../specconv';
 import { pidStartTime, saveState, type RuntimeState } from '../state';
+
+const c = (major: number | undefined, minor: number | undefined, access = 'rwm'): DeviceRule => ({
+  allow: true, type: 'c', ...(major === undefined ? {} : { major }), ...(minor === undefined ? {} : { minor }), access,
+});
+
+/**
+ * The devices every container may use whatever its spec's rules say, added after them as runc
+ * does (callers rely on it: containerd's CRI spec denies all and lists none): mknod of any node,
+ * /dev/null, zero, full, random, urandom, tty, ptmx and the ptys.
+ */
+const ALWAYS_ALLOWED_DEVICES: DeviceRule[] = [
+  c(undefined, undefined, 'm'), { allow: true, type: 'b', access: 'm' },
+  c(1, 3), c(1, 5), c(1, 7), c(1, 8), c(1, 9), c(5, 0), c(5, 2), c(136, undefined),
+];
 
 export interface LaunchOptions {
   id: string;
@@ -45,7 +59,8 @@ export function prepareLaunch(
     if (opts.pruneCgroupParent) await cgroups.pruneParent();
   };
   undo.push('remove cgroup', removeCgroups);
-  cgroups.apply(spec.linux?.resources);
+  const resources = spec.linux?.resources;
+  cgroups.apply(resources && { ...resources, devices: [...(resources.devices ?? []), ...ALWAYS_ALLOWED_DEVICES] });
   // The init joins its cgroup by itself, before it may run (see CgroupManager.selfJoin).
   const seccomp = spec.linux?.seccomp ? compileSeccomp(spec.linux.seccomp, opts.seccompCacheDir) : undefined;
   const plan = specToPlan(spec, {

@@ -1,0 +1,27 @@
+// The shape of a runc-compatible verb (as the docker-like CLI's): options, toOptions, run.
+// Errors go to stderr and, with --log, to that file in runc's JSON format (containerd's shim
+// and conmon read it back).
+import type { OptionSpec, ParsedArgs } from '../cli/argv';
+import type { Logger } from '../log/log';
+
+export interface RuntimeContext {
+  /** --root: where every container's state lives (<root>/<id>). */
+  root: string;
+  log: Logger;
+  /** --systemd-cgroup: cgroupsPath given as "slice:prefix:name". */
+  systemdCgroup: boolean;
+  stdout: NodeJS.WritableStream;
+}
+
+export interface RuntimeCommand<O> {
+  name: string;
+  usage: string;
+  summary: string;
+  options: readonly OptionSpec[];
+  toOptions(args: ParsedArgs): O;
+  /** Resolves to the exit code. */
+  run(options: O, ctx: RuntimeContext): Promise<number>;
+}
+
+/** Method parameters are bivariant, so every RuntimeCommand<O> fits here. */
+export type AnyRuntimeCommand = RuntimeCommand<unknown>;

@@ -1,0 +1,14 @@
+import type { RuntimeCommand } from '../command';
+import { containerOf } from '../context';
+
+export const command: RuntimeCommand<{ id?: string }> = {
+  name: 'state',
+  usage: 'CONTAINER-ID',
+  summary: 'print the state of a container (JSON)',
+  options: [],
+  toOptions: (args) => ({ id: args.positionals[0] }),
+  async run(o, ctx) {
+    ctx.stdout.write(`${JSON.stringify(containerOf(ctx, o.id).ociState(ctx.log), null, 2)}\n`);
+    return 0;
+  },
+};
