@@ -215,16 +215,17 @@ static void __attribute__((noreturn)) child_main(struct plan *p, int pty_sock) {
   exec_command(p);
 }
 
-static int send_to_console_socket(const char *path, int master) {
+/* exec connects before it joins the container's namespaces (the caller's socket path does not
+ * exist in the container's mount namespace); create connects when it has the master, so a caller
+ * that accepts and then waits for the fd (the monitor) is not kept waiting meanwhile. */
+static int connect_console_socket(const char *path) {
   struct sockaddr_un addr = { .sun_family = AF_UNIX };
   if (strlen(path) >= sizeof addr.sun_path) return fail("console", ENAMETOOLONG, "console socket path too long");
   strcpy(addr.sun_path, path);
   int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (s < 0 || connect(s, (struct sockaddr *)&addr, sizeof addr) < 0)
     return fail("console", errno, "connect to console socket %s", path);
-  int rc = send_fd(s, master);
-  close(s);
-  return rc < 0 ? fail("console", errno, "send pty master to %s", path) : 0;
+  return s;
 }
 
 int main(int argc, char **argv) {
@@ -241,6 +242,9 @@ int main(int argc, char **argv) {
   /* opened before any namespace change: the state dir may be out of reach of a user-namespaced init */
   if (p->exec_fifo && (fifo_fd = open(p->exec_fifo, O_PATH | O_CLOEXEC)) < 0)
     return fail("rootfs", errno, "open exec fifo %s", p->exec_fifo), 1;
+  int joins_mnt = 0, console = -1;
+  for (size_t i = 0; i < p->n_ns_join; i++) joins_mnt |= p->ns_join[i].type == CLONE_NEWNS;
+  if (p->console_socket && p->terminal && joins_mnt && (console = connect_console_socket(p->console_socket)) < 0) return 1;
   if (p->n_ns_join && join_namespaces(p) < 0) return 1;
 
   /* Block the signals we relay before clone so none is lost between clone and signalfd. */
@@ -279,7 +283,12 @@ int main(int argc, char **argv) {
     close(sp[0]);
   }
   if (p->detach) {
-    if (master >= 0 && p->console_socket && send_to_console_socket(p->console_socket, master) < 0) {
+    if (master >= 0 && p->console_socket && console < 0 && (console = connect_console_socket(p->console_socket)) < 0) {
+      kill(pid, SIGKILL);
+      return 1;
+    }
+    if (master >= 0 && console >= 0 && send_fd(console, master) < 0) {
+      fail("console", errno, "send pty master to %s", p->console_socket);
       kill(pid, SIGKILL);
       return 1;
     }

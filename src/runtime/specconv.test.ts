@@ -63,16 +63,15 @@ test('bind mounts resolve relative sources against the bundle and know files fro
   assert.throws(() => specToPlan(spec({ mounts: [{ destination: '/x', type: 'bind', source: '/missing/x' }] }), opts, host), /does not exist/);
 });
 
-test('a cgroup mount takes the host layout: tmpfs, each hierarchy, then a read-only remount', () => {
+test('a cgroup mount takes the host layout: tmpfs, each v1 hierarchy (not a hybrid host\'s cgroup2, as runc), then a read-only remount', () => {
   const plan = specToPlan(spec({ mounts: [{ destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['ro', 'nosuid'] }] }), opts, host);
   assert.deepEqual(plan.mounts.map((m) => [m.dst, m.fstype, m.data ?? '']), [
     ['/sys/fs/cgroup', 'tmpfs', 'mode=755'],
     ['/sys/fs/cgroup/memory', 'cgroup', 'memory'],
     ['/sys/fs/cgroup/systemd', 'cgroup', 'none,name=systemd'],
-    ['/sys/fs/cgroup/unified', 'cgroup2', ''],
     ['/sys/fs/cgroup', 'tmpfs', 'mode=755'],
   ]);
-  assert.ok(plan.mounts[4].flags & MS.REMOUNT && plan.mounts[4].flags & MS.RDONLY);
+  assert.ok(plan.mounts[3].flags & MS.REMOUNT && plan.mounts[3].flags & MS.RDONLY);
   const v2 = specToPlan(spec({ mounts: [{ destination: '/sys/fs/cgroup', type: 'cgroup' }] }), opts, { ...host, cgroupUnifiedOnly: true });
   assert.deepEqual(v2.mounts.map((m) => m.fstype), ['cgroup2']);
 });
@@ -84,11 +83,15 @@ test('default devices and /dev symlinks are always provided', () => {
   assert.ok(plan.symlinks.some((l) => l.link === '/dev/fd'));
 });
 
-test('capabilities become masks; ambient ones are made inheritable', () => {
+test('capabilities become masks; an ambient one stays only if permitted and inheritable (as runc ends up)', () => {
   assert.equal(capsMask(['CAP_CHOWN', 'CAP_KILL']), (1n << 0n) | (1n << 5n));
   assert.throws(() => capsMask(['CAP_NOPE']), /unknown capability/);
-  const plan = specToPlan(spec({ process: { user: { uid: 0, gid: 0 }, args: ['x'], cwd: '/', capabilities: { permitted: ['CAP_KILL'], ambient: ['CAP_KILL'] } } }), opts, host);
-  assert.equal(plan.caps!.inheritable, 1n << 5n);
+  const proc = (caps: object) => ({ process: { user: { uid: 0, gid: 0 }, args: ['x'], cwd: '/', capabilities: caps } });
+  const dropped = specToPlan(spec(proc({ permitted: ['CAP_KILL'], ambient: ['CAP_KILL'] })), opts, host);
+  assert.equal(dropped.caps!.inheritable, 0n);
+  assert.equal(dropped.caps!.ambient, 0n);
+  const kept = specToPlan(spec(proc({ permitted: ['CAP_KILL'], inheritable: ['CAP_KILL'], ambient: ['CAP_KILL', 'CAP_CHOWN'] })), opts, host);
+  assert.equal(kept.caps!.ambient, 1n << 5n);
 });
 
 test('rlimits: names to numbers, huge values mean unlimited', () => {

@@ -150,10 +150,12 @@ function cgroupMounts(dst: string, flags: number, host: HostFacts): PlanMount[] 
   const mounts: PlanMount[] = [
     { src: 'tmpfs', dst, fstype: 'tmpfs', data: 'mode=755', flags: MS.NOSUID | MS.NODEV | MS.NOEXEC },
   ];
-  for (const h of host.cgroupHierarchies) {
+  // On a hybrid host only the v1 hierarchies are shown, as runc shows them: the cgroup2 mount there
+  // holds no controller a container could use.
+  for (const h of host.cgroupHierarchies.filter((x) => x.version === 1)) {
     mounts.push(h.version === 2
       ? { src: 'cgroup2', dst: `${dst}/${h.dirName}`, fstype: 'cgroup2', flags: base }
-      : { src: 'cgroup', dst: `${dst}/${h.dirName}`, fstype: 'cgroup', data: h.options, flags: base });
+      : { src: h.options.startsWith('none,name=') ? h.dirName : 'cgroup', dst: `${dst}/${h.dirName}`, fstype: 'cgroup', data: h.options, flags: base });
   }
   if (base & MS.RDONLY) {
     mounts.push({ src: 'tmpfs', dst, fstype: 'tmpfs', flags: MS.REMOUNT | base, data: 'mode=755' });
@@ -259,11 +261,12 @@ export function specToPlan(spec: Spec, opts: ConvertOptions, host: HostFacts): I
   if (proc.capabilities) {
     const c = proc.capabilities;
     const permitted = capsMask(c.permitted);
-    const ambient = capsMask(c.ambient);
-    // The kernel raises an ambient capability only if it is also inheritable (and permitted).
+    const inheritable = capsMask(c.inheritable);
+    // The kernel raises an ambient capability only if it is permitted and inheritable; others are
+    // left out, as runc leaves them (it does not make them inheritable on its own).
     caps = {
-      bounding: capsMask(c.bounding), effective: capsMask(c.effective), permitted,
-      inheritable: capsMask(c.inheritable) | (ambient & permitted), ambient: ambient & permitted,
+      bounding: capsMask(c.bounding), effective: capsMask(c.effective), permitted, inheritable,
+      ambient: capsMask(c.ambient) & permitted & inheritable,
     };
   }
 

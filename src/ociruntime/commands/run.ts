@@ -22,7 +22,7 @@ export const command: RuntimeCommand<CreateFlags & { detach: boolean }> = {
       return 0;
     }
     const tty = spec.process?.terminal === true;
-    const result = await runBundle({ ...common, stdio: ['inherit', 'inherit', 'inherit'], stdinRelay: tty, forwardSignals: !tty }, spec);
+    const result = await runBundle({ ...common, stdio: ['inherit', 'inherit', 'inherit'], stdinRelay: tty, forwardSignals: !tty, preserveFds: f.preserveFds }, spec);
     if (result.error && result.status.code !== 0) process.stderr.write(`${result.error.message}\n`);
     return result.status.signal !== undefined ? 128 + result.status.signal : result.status.code;
   },

@@ -8,6 +8,7 @@ import { encodePlan } from '../plan';
 import type { Process } from '../spec';
 import { execPlan } from '../specconv';
 import { compileSeccomp } from '../seccomp';
+import { withHome } from '../home';
 import { sessionKeyringName, writePidFile } from './launch';
 import { readSpec } from './run';
 import type { RuntimeState } from '../state';
@@ -42,7 +43,7 @@ export async function execProcess(opts: ExecProcessOptions): Promise<InitResult 
   const seccomp = spec.linux?.seccomp ? compileSeccomp(spec.linux.seccomp, opts.seccompCacheDir) : undefined;
   const userns = (spec.linux?.namespaces ?? []).some((n) => n.type === 'user');
   const keepFds = Array.from({ length: opts.preserveFds ?? 0 }, (_, i) => 3 + i);
-  const plan = execPlan(opts.process, opts.state.pid, {
+  const plan = execPlan(withHome(opts.process, `/proc/${opts.state.pid}/root`), opts.state.pid, {
     detach: opts.detach, stdinRelay: opts.stdinRelay, log: opts.log.stepsEnabled, cgroup, seccomp, consoleSocket: opts.consoleSocket, keepFds,
     sessionKeyring: opts.noNewKeyring ? undefined : sessionKeyringName(opts.state.id),
   }, userns, spec.linux?.seccomp);

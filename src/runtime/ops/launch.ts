@@ -10,6 +10,7 @@ import { UndoStack } from '../../store/undo';
 import { readHostFacts } from '../host-facts';
 import { encodePlan } from '../plan';
 import { compileSeccomp } from '../seccomp';
+import { withHome } from '../home';
 import type { DeviceRule, Spec } from '../spec';
 import { specToPlan, type ConvertOptions } from '../specconv';
 import { pidStartTime, saveState, type RuntimeState } from '../state';
@@ -63,7 +64,9 @@ export function prepareLaunch(
   cgroups.apply(resources && { ...resources, devices: [...(resources.devices ?? []), ...ALWAYS_ALLOWED_DEVICES] });
   // The init joins its cgroup by itself, before it may run (see CgroupManager.selfJoin).
   const seccomp = spec.linux?.seccomp ? compileSeccomp(spec.linux.seccomp, opts.seccompCacheDir) : undefined;
-  const plan = specToPlan(spec, {
+  const rootfs = path.resolve(opts.bundleDir, spec.root?.path ?? 'rootfs');
+  const withDefaults: Spec = spec.process ? { ...spec, process: withHome(spec.process, rootfs) } : spec;
+  const plan = specToPlan(withDefaults, {
     ...convert, bundleDir: opts.bundleDir, log: log.stepsEnabled, cgroup: cgroups.selfJoin(), seccomp,
     sessionKeyring: convert.noNewKeyring ? undefined : sessionKeyringName(opts.id),
   }, readHostFacts());

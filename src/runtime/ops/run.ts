@@ -30,6 +30,8 @@ export interface RunBundleOptions {
   pidFile?: string;
   noPivot?: boolean;
   noNewKeyring?: boolean;
+  /** Keep our fds 3 .. 3+N-1 open in the container (runc --preserve-fds). */
+  preserveFds?: number;
 }
 
 export interface RunBundleResult extends InitResult {
@@ -68,8 +70,9 @@ export async function runBundle(opts: RunBundleOptions, spec: Spec = readSpec(op
   let stopForwarding = () => undefined as void;
   try {
     const launchOpts = { id: opts.id, bundleDir: opts.bundleDir, stateDir: container.dir, log, seccompCacheDir: opts.seccompCacheDir, pruneCgroupParent: opts.pruneCgroupParent };
-    const launch = prepareLaunch(launchOpts, spec, { detach: false, stdinRelay: opts.stdinRelay, noPivot: opts.noPivot, noNewKeyring: opts.noNewKeyring }, undo);
-    const init = spawnInit(launch.plan, { stdio: opts.stdio, log });
+    const keepFds = Array.from({ length: opts.preserveFds ?? 0 }, (_, i) => 3 + i);
+    const launch = prepareLaunch(launchOpts, spec, { detach: false, stdinRelay: opts.stdinRelay, noPivot: opts.noPivot, noNewKeyring: opts.noNewKeyring, keepFds }, undo);
+    const init = spawnInit(launch.plan, { stdio: opts.stdio, log, extraFds: keepFds });
     log.step('runtime', 'spawn', { path: 'mydocker-nsexec', pid: init.stage0Pid });
     let pid: number;
     try {
