@@ -14,6 +14,8 @@ packages=(
   podman           # archive tests: podman save/load both ways (runs with runc, private storage)
   apache2-utils    # htpasswd, when python3's crypt module cannot make a bcrypt hash
   libseccomp-dev   # the C core compiles seccomp filters with libseccomp (linked statically)
+  containerd       # runtime tests: ctr and the CRI plugin drive bin/mydocker-runtime
+  docker.io        # runtime tests: a private dockerd with --add-runtime mydocker
 )
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

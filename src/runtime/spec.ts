@@ -31,6 +31,9 @@ export interface Process {
   noNewPrivileges?: boolean;
   apparmorProfile?: string;
   oomScoreAdj?: number;
+  ioPriority?: unknown;
+  scheduler?: unknown;
+  execCPUAffinity?: unknown;
   selinuxLabel?: string;
 }
 
@@ -72,6 +75,11 @@ export interface Linux {
   maskedPaths?: string[];
   readonlyPaths?: string[];
   mountLabel?: string;
+  /** Fields this runtime does not apply: kept typed so specconv can refuse them by name. */
+  intelRdt?: unknown;
+  personality?: unknown;
+  timeOffsets?: unknown;
+  memoryPolicy?: unknown;
 }
 
 /** OCI linux.seccomp: what libseccomp compiles (src/runtime/seccomp.ts). */
@@ -158,6 +166,8 @@ export interface Resources {
   };
   hugepageLimits?: { pageSize: string; limit: number }[];
   unified?: Record<string, string>;
+  rdma?: unknown;
+  network?: unknown;
 }
 
 /** OCI runtime state, as `state` prints it. */

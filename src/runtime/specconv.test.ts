@@ -105,3 +105,10 @@ test('bad specs fail with one clear line', () => {
   assert.throws(() => specToPlan(spec({ linux: { namespaces: [{ type: 'pid' }] } }), opts, host), /mount namespace is required/);
   assert.throws(() => specToPlan(spec({ linux: { namespaces: [{ type: 'mount' }] } }), opts, host), /new uts namespace/);
 });
+
+test('what the runtime does not apply is refused by name, not ignored', () => {
+  assert.throws(() => specToPlan(spec({ linux: { personality: { domain: 'LINUX32' } } }), opts, host), /linux\.personality/);
+  assert.throws(() => specToPlan(spec({ linux: { resources: { unified: { 'memory.high': '1G' } } } }), opts, host), /linux\.resources\.unified/);
+  assert.throws(() => specToPlan(spec({ process: { user: { uid: 0, gid: 0 }, args: ['x'], cwd: '/', apparmorProfile: 'docker-default' } }), opts, host), /apparmorProfile/);
+  assert.doesNotThrow(() => specToPlan(spec({ linux: { ...spec().linux, resources: { unified: {} } } }), opts, host));
+});

@@ -199,7 +199,27 @@ export function execPlan(
   return specToPlan(spec, { ...opts, bundleDir: '/' }, host);
 }
 
+/**
+ * What config.json may ask for that this runtime does not do: refused by name rather than ignored,
+ * so a caller never believes a container got something it did not. (SELinux labels are ignored as
+ * runc ignores them on a host without SELinux.)
+ */
+function refuseUnapplied(spec: Spec): void {
+  const none = (v: unknown) => v === undefined || v === null || (typeof v === 'object' && Object.keys(v as object).length === 0) || v === '';
+  const refused: [string, unknown][] = [
+    ['process.apparmorProfile (this host has no AppArmor)', spec.process?.apparmorProfile],
+    ['process.ioPriority', spec.process?.ioPriority], ['process.scheduler', spec.process?.scheduler],
+    ['process.execCPUAffinity', spec.process?.execCPUAffinity],
+    ['linux.intelRdt', spec.linux?.intelRdt], ['linux.personality', spec.linux?.personality], ['linux.timeOffsets', spec.linux?.timeOffsets],
+    ['linux.memoryPolicy', spec.linux?.memoryPolicy], ['linux.resources.unified', spec.linux?.resources?.unified],
+    ['linux.resources.rdma', spec.linux?.resources?.rdma], ['linux.resources.network', spec.linux?.resources?.network],
+  ];
+  const asked = refused.filter(([, v]) => !none(v)).map(([k]) => k);
+  if (asked.length) throw new InvalidArgumentError(`config.json asks for what this runtime does not apply: ${asked.join(', ')}`);
+}
+
 export function specToPlan(spec: Spec, opts: ConvertOptions, host: HostFacts): InitPlan {
+  refuseUnapplied(spec);
   const proc = spec.process;
   if (!proc) throw new InvalidArgumentError('config.json: process is required');
   if (!proc.args?.length) throw new InvalidArgumentError('config.json: process.args must not be empty');

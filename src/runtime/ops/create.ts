@@ -10,7 +10,8 @@ import { sys } from '../../sys/native';
 import { checkId, RuntimeContainer } from '../container';
 import { runHooks } from '../hooks';
 import { spawnInit, type InitProcess, type StdioSlot } from '../nsexec';
-import type { Spec } from '../spec';
+import { OCI_VERSION, type Spec } from '../spec';
+import { writeFastFacts } from '../fast-facts';
 import { removeState, type RuntimeState } from '../state';
 import { prepareLaunch, recordState, writePidFile } from './launch';
 import { readSpec } from './run';
@@ -83,6 +84,10 @@ export async function createContainer(opts: CreateOptions, spec: Spec = readSpec
       launch, pid, monitor,
       { rootfs: path.resolve(opts.bundleDir, spec.root?.path ?? 'rootfs'), annotations: spec.annotations, poststop: spec.hooks?.poststop },
     );
+    writeFastFacts(container.dir, state, launch.cgroups, spec.hooks, {
+      ociVersion: OCI_VERSION, id: opts.id, bundle: opts.bundleDir, rootfs: state.rootfs ?? '', created: state.created, owner: '',
+      ...(spec.annotations ? { annotations: spec.annotations } : {}),
+    });
     if (opts.pidFile) writePidFile(opts.pidFile, pid);
     const hookState = container.ociState(log);
     await runHooks('prestart', spec.hooks?.prestart, hookState, log);
