@@ -31,9 +31,23 @@ const sb = useSandbox('oci-runtime', (s) => {
 
 interface Run { code: number | null; stdout: string; stderr: string }
 
+/**
+ * Runs the runtime with its output in files, not pipes: a container made by `create` or `run -d`
+ * inherits the runtime's stdio (as with runc), and would hold a pipe open as long as it runs.
+ */
 function rt(args: string[], opts: { input?: string; bin?: string; root?: string } = {}): Run {
-  const r = spawnSync(opts.bin ?? RUNTIME, ['--root', opts.root ?? runtimeRoot, ...args], { encoding: 'utf8', timeout: 30_000, input: opts.input });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  const out = path.join(sb.dir, `rt-out-${process.pid}`);
+  const err = path.join(sb.dir, `rt-err-${process.pid}`);
+  const [o, e] = [fs.openSync(out, 'w'), fs.openSync(err, 'w')];
+  try {
+    const r = spawnSync(opts.bin ?? RUNTIME, ['--root', opts.root ?? runtimeRoot, ...args], {
+      timeout: 30_000, input: opts.input, stdio: [opts.input === undefined ? 'ignore' : 'pipe', o, e],
+    });
+    return { code: r.status, stdout: fs.readFileSync(out, 'utf8'), stderr: fs.readFileSync(err, 'utf8') };
+  } finally {
+    fs.closeSync(o);
+    fs.closeSync(e);
+  }
 }
 
 function rtOk(args: string[], opts: { input?: string; bin?: string; root?: string } = {}): string {
@@ -258,7 +272,12 @@ describe('the same bundle under runc and mydocker-runtime', () => {
     'echo "--- id"; id',
     'echo "--- cgroup"; cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max',
     'echo "--- devices"; ls /dev | sort',
+    'echo "--- namespaces"; for n in cgroup ipc mnt net pid user uts; do echo "$n $(readlink /proc/self/ns/$n)"; done',
   ].join('; ');
+
+  /** Which namespaces the container got of its own (its link differs from ours) rather than the inode numbers. */
+  const ownNamespaces = (out: string) => out.replace(/^(\w+) (\w+:\[\d+\])$/gm, (_l, n: string, link: string) =>
+    `${n} ${link === fs.readlinkSync(`/proc/self/ns/${n}`) ? 'shared' : 'own'}`);
 
   test('capabilities, mounts, rlimits, env, hostname, user, cgroup limits and devices match runc', () => {
     const results: Record<string, string> = {};
@@ -272,8 +291,32 @@ describe('the same bundle under runc and mydocker-runtime', () => {
       });
       const r = rt(['run', '--bundle', dir, id], { bin, root });
       assert.equal(r.code, 0, `${name}: ${r.stderr}`);
-      results[name] = r.stdout;
+      results[name] = ownNamespaces(r.stdout);
     }
     assert.equal(results['mydocker-runtime'], results.runc);
+    assert.match(results.runc, /^pid own$/m);
+    assert.match(results.runc, /^user shared$/m);
+  });
+
+  test('a user namespace from uidMappings and gidMappings: the same ids inside as under runc', () => {
+    fs.chmodSync(sb.dir, 0o711); // the container's root is an unprivileged host id: it must reach the rootfs
+    const results: Record<string, string> = {};
+    for (const [name, bin, root] of [['runc', RUNC, runcRoot], ['mydocker-runtime', RUNTIME, runtimeRoot]] as const) {
+      const { dir, id } = bundle((s) => {
+        s.process!.args = ['sh', '-c', 'id; cat /proc/self/uid_map /proc/self/gid_map; readlink /proc/self/ns/user'];
+        s.linux!.namespaces = [...s.linux!.namespaces!, { type: 'user' }];
+        s.linux!.uidMappings = [{ containerID: 0, hostID: 500000, size: 65536 }];
+        s.linux!.gidMappings = [{ containerID: 0, hostID: 500000, size: 65536 }];
+        // cgroup v1 hierarchies cannot be mounted in a user namespace, and sysfs needs its network namespace
+        s.mounts = s.mounts!.filter((m) => m.type !== 'cgroup');
+      });
+      const r = rt(['run', '--bundle', dir, id], { bin, root });
+      assert.equal(r.code, 0, `${name}: ${r.stderr}`);
+      results[name] = ownNamespaces(r.stdout.replace(/^user:\[\d+\]$/m, (l) => `user ${l}`));
+    }
+    assert.equal(results['mydocker-runtime'], results.runc);
+    assert.match(results.runc, /uid=0\(root\)/);
+    assert.match(results.runc, /^\s+0\s+500000\s+65536$/m);
+    assert.match(results.runc, /^user own$/m);
   });
 });

@@ -60,8 +60,11 @@ export async function releaseStopped(deps: EngineDeps, view: ContainerView): Pro
   fs.rmSync(paths.attachSocket, { force: true });
   if (!state) {
     // A start cut short before the runtime state was written (a killed CLI) may have made the
-    // container's cgroup: it is named after the container, so it can be found and removed.
+    // container's cgroup: it is named after the container, so it can be found and removed; and the
+    // runtime's half-made state directory (exec fifo only) goes with the runtime's forced delete.
     await removeOrphanCgroup(deps, `${record.limits.cgroupParent}/${record.id}`, record.limits.cgroupParent === '/mydocker');
+    const rt = runtimeContainer(deps, record.id);
+    if (rt.exists()) await deleteContainer(rt, deps.log, { force: true });
     return false;
   }
   // After a crash or a simulated reboot processes may be left in its cgroup: the runtime's forced delete ends them.

@@ -9,6 +9,11 @@ import { processAlive, removeState } from '../state';
 
 export async function deleteContainer(container: RuntimeContainer, log: Logger, opts: { force?: boolean } = {}): Promise<void> {
   if (!opts.force) container.expect('delete', log);
+  if (opts.force && container.status(log) === 'creating') {
+    // a create killed before it recorded anything: only its directory (and fifo) is left
+    removeState(container.dir);
+    return;
+  }
   const state = container.state();
   const cgroups = container.cgroups(log, state);
   // A stopped container has nothing left (its pid namespace died with the init); a created one, a
