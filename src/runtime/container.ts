@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CgroupManager } from '../cgroups/manager';
 import { detectHostCgroups } from '../cgroups/hierarchy';
-import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../errors/errors';
+import { ConflictError, FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../errors/errors';
 import type { Logger } from '../log/log';
 import { OCI_VERSION, type State } from './spec';
 import { loadState, processAlive, type RuntimeState } from './state';
@@ -109,6 +109,19 @@ function refusal(op: keyof typeof ALLOWED, status: OciStatus, id: string): strin
     default:
       return 'container not running';
   }
+}
+
+/** Makes <root>/<id> for a new container: mkdir is the atomic "already exists" check. */
+export function newContainerDir(root: string, id: string): RuntimeContainer {
+  const container = new RuntimeContainer(root, checkId(id));
+  fs.mkdirSync(root, { recursive: true, mode: 0o700 });
+  try {
+    fs.mkdirSync(container.dir, 0o700);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new ConflictError(`container with id ${id} already exists`);
+    throw err;
+  }
+  return container;
 }
 
 /** Every container under a runtime root (runc list). */

@@ -3,11 +3,10 @@
 // whoever spawned nsexec's stage-0 (it exits at once), or the monitor the engine puts in between.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ConflictError } from '../../errors/errors';
 import type { Logger } from '../../log/log';
 import { UndoStack } from '../../store/undo';
 import { sys } from '../../sys/native';
-import { checkId, RuntimeContainer } from '../container';
+import { newContainerDir, type RuntimeContainer } from '../container';
 import { runHooks } from '../hooks';
 import { spawnInit, type InitProcess, type StdioSlot } from '../nsexec';
 import { OCI_VERSION, type Spec } from '../spec';
@@ -50,14 +49,7 @@ export interface Created {
 
 export async function createContainer(opts: CreateOptions, spec: Spec = readSpec(opts.bundleDir)): Promise<Created> {
   const { log } = opts;
-  const container = new RuntimeContainer(opts.root, checkId(opts.id));
-  fs.mkdirSync(opts.root, { recursive: true, mode: 0o700 });
-  try {
-    fs.mkdirSync(container.dir, 0o700); // the "already exists" check, atomically
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new ConflictError(`container with id ${opts.id} already exists`);
-    throw err;
-  }
+  const container = newContainerDir(opts.root, opts.id);
   return UndoStack.run(async (undo) => {
     undo.push('remove runtime state', () => removeState(container.dir));
     sys().mknod(container.fifo, S_IFIFO | 0o622, 0, 0);

@@ -3,10 +3,10 @@
 // The engine's containers run under a monitor instead (start-monitored.ts).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ConflictError, InvalidArgumentError } from '../../errors/errors';
+import { InvalidArgumentError } from '../../errors/errors';
 import type { Logger } from '../../log/log';
 import { UndoStack } from '../../store/undo';
-import { checkId, RuntimeContainer } from '../container';
+import { newContainerDir } from '../container';
 import { runHooks } from '../hooks';
 import { spawnInit, type InitResult, type StdioSlot } from '../nsexec';
 import type { Spec } from '../spec';
@@ -57,14 +57,7 @@ export function readSpec(bundleDir: string): Spec {
 
 export async function runBundle(opts: RunBundleOptions, spec: Spec = readSpec(opts.bundleDir)): Promise<RunBundleResult> {
   const { log } = opts;
-  const container = new RuntimeContainer(opts.root, checkId(opts.id));
-  fs.mkdirSync(opts.root, { recursive: true, mode: 0o700 });
-  try {
-    fs.mkdirSync(container.dir, 0o700);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new ConflictError(`container with id ${opts.id} already exists`);
-    throw err;
-  }
+  const container = newContainerDir(opts.root, opts.id);
   const undo = new UndoStack();
   undo.push('remove runtime state', () => fs.rmSync(container.dir, { recursive: true, force: true }));
   let stopForwarding = () => undefined as void;
