@@ -54,6 +54,8 @@ export class Podman {
       '[containers]',
       `default_ulimits = [${q(`nofile=${nofile}:${nofile}`)}, ${q(`nproc=${nproc}:${nproc}`)}]`,
       `netns = ${q(opts.network ?? 'none')}`,
+      // conmon stays in the test's own cgroup: otherwise podman makes a host-wide libpod_parent/conmon
+      'cgroups = "no-conmon"',
       '[network]',
       `network_config_dir = ${q(this.sub('networks'))}`,
       '[engine]',

@@ -9,6 +9,8 @@ import { Sandbox, type Result } from '../helpers/sandbox';
 
 let sb: Sandbox;
 let podmanDir: string;
+/** Absolute, ours: podman's default would be a host-wide /libpod_parent. */
+const PODMAN_CGROUP_PARENT = '/mydocker-test-podman-archives';
 let tarball: string;
 const IMAGE = 'localhost/archive-test:latest';
 
@@ -46,7 +48,7 @@ before(() => {
   const nprocRaw = hardLimit('Max processes');
   const nproc = nprocRaw === 'unlimited' || Number(nprocRaw) > 32768 ? '32768' : nprocRaw;
   const system = fs.readFileSync('/usr/share/containers/containers.conf', 'utf8');
-  fs.writeFileSync(path.join(podmanDir, 'containers.conf'), system.replace(/^\[containers\]$/m, `[containers]\ndefault_ulimits = ["nofile=${nofile}:${nofile}", "nproc=${nproc}:${nproc}"]`));
+  fs.writeFileSync(path.join(podmanDir, 'containers.conf'), system.replace(/^\[containers\]$/m, `[containers]\ndefault_ulimits = ["nofile=${nofile}:${nofile}", "nproc=${nproc}:${nproc}"]\ncgroups = "no-conmon"`));
 
   const rootfs = path.join(sb.dir, 'rootfs');
   for (const d of ['bin', 'etc', 'proc', 'sys', 'dev', 'tmp']) fs.mkdirSync(path.join(rootfs, d), { recursive: true });
@@ -63,6 +65,10 @@ after(() => {
   // podman's own clean-up first (its containers ran with --rm; this removes images and any leftover state)
   podman(['rm', '-a', '-f']);
   podman(['rmi', '-a', '-f']);
+  for (const h of fs.readdirSync('/sys/fs/cgroup')) {
+    const dir = path.join('/sys/fs/cgroup', h, PODMAN_CGROUP_PARENT);
+    if (fs.existsSync(dir)) fs.rmdirSync(dir);
+  }
   const left = sb.leftovers();
   sb.cleanup();
   assert.deepEqual(left, []);
@@ -96,7 +102,7 @@ describe('mydocker → podman', () => {
       assert.equal(save.code, 0, save.stderr);
       const load = ok(podman(['load', '-i', file]));
       assert.match(load.stdout, new RegExp(`Loaded image: ${name.replace(/[.:]/g, '\\$&')}`));
-      const run = ok(podman(['run', '--rm', '--network', 'none', name]));
+      const run = ok(podman(['run', '--rm', '--network', 'none', '--cgroup-parent', PODMAN_CGROUP_PARENT, name]));
       assert.equal(run.stdout, 'made by podman import\n');
       ok(podman(['rmi', name]));
     });
