@@ -24,6 +24,10 @@ export interface RunOptions {
   hostname?: string;
   /** undefined: the image's; "": reset to none. */
   entrypoint?: string;
+  /** A whole entrypoint (the Engine API's Entrypoint array); wins over `entrypoint`. */
+  entrypointArgs?: string[];
+  /** The signal `stop` sends (the Engine API's StopSignal); the image's otherwise. */
+  stopSignal?: string;
   network: string;
   resources: ResourceFlags;
   /** --cap-add, --privileged, --device, --security-opt, --userns, … (src/engine/security/) */
@@ -240,10 +244,11 @@ export interface CommandLine {
   argv: string[];
 }
 
-export function resolveCommand(opts: Pick<RunOptions, 'command' | 'entrypoint'>, image: ImageConfig): CommandLine {
-  const entrypoint = opts.entrypoint !== undefined ? (opts.entrypoint === '' ? null : [opts.entrypoint]) : image.Entrypoint ?? null;
+export function resolveCommand(opts: Pick<RunOptions, 'command' | 'entrypoint' | 'entrypointArgs'>, image: ImageConfig): CommandLine {
+  const given = opts.entrypointArgs?.length ? opts.entrypointArgs : opts.entrypoint !== undefined ? (opts.entrypoint === '' ? null : [opts.entrypoint]) : undefined;
+  const entrypoint = given !== undefined ? given : image.Entrypoint ?? null;
   // docker: --entrypoint clears the image's default command.
-  const cmd = opts.command.length ? opts.command : opts.entrypoint !== undefined ? null : image.Cmd ?? null;
+  const cmd = opts.command.length ? opts.command : given !== undefined ? null : image.Cmd ?? null;
   const argv = [...(entrypoint ?? []), ...(cmd ?? [])];
   if (argv.length === 0) throw new InvalidArgumentError('no command specified');
   return { entrypoint, cmd, argv };
@@ -279,7 +284,7 @@ export function buildContainerConfig(
       Image: image.ref,
       WorkingDir: opts.workdir ?? imageWorkdir ?? '',
       Labels: { ...(image.config.Labels ?? {}), ...parseLabels(opts.labels) },
-      ...(image.config.StopSignal ? { StopSignal: image.config.StopSignal } : {}),
+      ...(opts.stopSignal ?? image.config.StopSignal ? { StopSignal: opts.stopSignal ?? image.config.StopSignal } : {}),
     },
     hostConfig: { ...hostConfigFor(opts, limits), ...security },
   };

@@ -118,6 +118,8 @@ function parseOomScoreAdj(value: string | undefined, ctx: SecurityContext): numb
 }
 
 function readProfileFile(file: string): unknown {
+  // the Engine API carries the profile itself, as docker's CLI sends it
+  if (file.trimStart().startsWith('{')) return JSON.parse(JSON.stringify(parseDockerProfile(file, 'in --security-opt')));
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');

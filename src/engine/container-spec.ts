@@ -1,0 +1,185 @@
+// What a container is asked to be, in docker's own structure (the Engine API's create body:
+// Config + HostConfig + NetworkingConfig; sizes in bytes, ports and mounts parsed). The Engine API
+// front produces it from JSON; `specToRunOptions` is the engine's bridge onto its flag-shaped
+// internals (docs/engine-api.md says where that stands).
+import { InvalidArgumentError } from '../errors/errors';
+import type { RunOptions } from './container-config';
+import { NO_SECURITY_FLAGS } from './security/container-security';
+
+export interface PortBinding { HostIp?: string; HostPort?: string }
+
+export interface SpecMount {
+  Type: 'bind' | 'volume' | 'tmpfs';
+  Source?: string;
+  Target: string;
+  ReadOnly?: boolean;
+  BindOptions?: { Propagation?: string };
+  VolumeOptions?: { NoCopy?: boolean; Labels?: Record<string, string> };
+  TmpfsOptions?: { SizeBytes?: number; Mode?: number };
+}
+
+export interface SpecConfig {
+  Image?: string;
+  Cmd?: string[] | null;
+  Entrypoint?: string[] | string | null;
+  Env?: string[] | null;
+  WorkingDir?: string;
+  User?: string;
+  Hostname?: string;
+  Domainname?: string;
+  Labels?: Record<string, string> | null;
+  Tty?: boolean;
+  OpenStdin?: boolean;
+  StdinOnce?: boolean;
+  AttachStdin?: boolean;
+  AttachStdout?: boolean;
+  AttachStderr?: boolean;
+  ExposedPorts?: Record<string, object> | null;
+  Volumes?: Record<string, object> | null;
+  StopSignal?: string;
+  StopTimeout?: number;
+}
+
+export interface SpecHostConfig {
+  Binds?: string[] | null;
+  Mounts?: SpecMount[] | null;
+  Tmpfs?: Record<string, string> | null;
+  PortBindings?: Record<string, PortBinding[] | null> | null;
+  PublishAllPorts?: boolean;
+  NetworkMode?: string;
+  Dns?: string[] | null;
+  DnsSearch?: string[] | null;
+  ExtraHosts?: string[] | null;
+  RestartPolicy?: { Name?: string; MaximumRetryCount?: number };
+  LogConfig?: { Type?: string; Config?: Record<string, string> };
+  AutoRemove?: boolean;
+  ReadonlyRootfs?: boolean;
+  Memory?: number;
+  MemorySwap?: number;
+  MemoryReservation?: number;
+  NanoCpus?: number;
+  CpuShares?: number;
+  CpuPeriod?: number;
+  CpuQuota?: number;
+  CpusetCpus?: string;
+  CpusetMems?: string;
+  PidsLimit?: number | null;
+  BlkioWeight?: number;
+  CgroupParent?: string;
+  OomKillDisable?: boolean | null;
+  Ulimits?: { Name: string; Soft: number; Hard: number }[] | null;
+  Privileged?: boolean;
+  CapAdd?: string[] | null;
+  CapDrop?: string[] | null;
+  Devices?: { PathOnHost: string; PathInContainer?: string; CgroupPermissions?: string }[] | null;
+  DeviceCgroupRules?: string[] | null;
+  GroupAdd?: string[] | null;
+  Sysctls?: Record<string, string> | null;
+  OomScoreAdj?: number;
+  /** As docker: a seccomp profile travels as its JSON content ("seccomp=<json>"). */
+  SecurityOpt?: string[] | null;
+  UsernsMode?: string;
+}
+
+export interface SpecNetworking {
+  EndpointsConfig?: Record<string, { Aliases?: string[] | null; IPAMConfig?: { IPv4Address?: string } | null } | null>;
+}
+
+export interface ContainerSpec {
+  name?: string;
+  config: SpecConfig;
+  hostConfig?: SpecHostConfig;
+  networkingConfig?: SpecNetworking;
+  /** -t: the caller's terminal size, so the first prompt fits. */
+  consoleSize?: { rows: number; cols: number };
+}
+
+const list = <T>(v: T[] | null | undefined): T[] => v ?? [];
+const pos = (n: number | null | undefined): string | undefined => (n ? String(n) : undefined);
+
+function mountFlag(m: SpecMount): string {
+  if (!m.Target) throw new InvalidArgumentError('invalid mount config: Target is required');
+  const parts = [`type=${m.Type}`, `target=${m.Target}`];
+  if (m.Source) parts.push(`source=${m.Source}`);
+  if (m.ReadOnly) parts.push('readonly');
+  if (m.BindOptions?.Propagation) parts.push(`bind-propagation=${m.BindOptions.Propagation}`);
+  if (m.VolumeOptions?.NoCopy) parts.push('volume-nocopy');
+  for (const [k, v] of Object.entries(m.VolumeOptions?.Labels ?? {})) parts.push(`volume-label=${k}=${v}`);
+  if (m.TmpfsOptions?.SizeBytes) parts.push(`tmpfs-size=${m.TmpfsOptions.SizeBytes}`);
+  if (m.TmpfsOptions?.Mode) parts.push(`tmpfs-mode=${m.TmpfsOptions.Mode.toString(8)}`);
+  for (const p of parts) if (p.includes(',')) throw new InvalidArgumentError(`invalid mount config: "${p}" holds a comma`);
+  return parts.join(',');
+}
+
+function publishFlags(bindings: SpecHostConfig['PortBindings']): string[] {
+  const out: string[] = [];
+  for (const [port, hosts] of Object.entries(bindings ?? {})) {
+    for (const h of hosts?.length ? hosts : [{}]) {
+      const ip = h.HostIp ? `${h.HostIp}:` : '';
+      out.push(ip || h.HostPort ? `${ip}${h.HostPort ?? ''}:${port}` : port);
+    }
+  }
+  return out;
+}
+
+/** The structured spec onto the engine's RunOptions (flag-shaped): one engine entry for every front. */
+export function specToRunOptions(spec: ContainerSpec): RunOptions {
+  const c = spec.config;
+  const h = spec.hostConfig ?? {};
+  const endpoints = Object.entries(spec.networkingConfig?.EndpointsConfig ?? {});
+  const mode = !h.NetworkMode || h.NetworkMode === 'default' ? 'bridge' : h.NetworkMode;
+  const firstEndpoint = endpoints.find(([name]) => name === mode)?.[1] ?? endpoints[0]?.[1];
+  const entrypoint = c.Entrypoint === undefined ? undefined : c.Entrypoint === null ? '' : c.Entrypoint;
+  return {
+    image: c.Image,
+    command: list(c.Cmd),
+    entrypointArgs: Array.isArray(entrypoint) ? entrypoint : undefined,
+    entrypoint: typeof entrypoint === 'string' ? entrypoint : Array.isArray(entrypoint) && !entrypoint.length ? '' : undefined,
+    interactive: c.OpenStdin === true,
+    tty: c.Tty === true,
+    rm: h.AutoRemove === true,
+    detach: !(c.AttachStdin || c.AttachStdout || c.AttachStderr),
+    name: spec.name || undefined,
+    env: list(c.Env),
+    envFiles: [],
+    workdir: c.WorkingDir || undefined,
+    user: c.User || undefined,
+    hostname: c.Hostname || undefined,
+    network: mode,
+    resources: {
+      memory: pos(h.Memory), memorySwap: h.MemorySwap ? String(h.MemorySwap) : undefined, memoryReservation: pos(h.MemoryReservation),
+      oomKillDisable: h.OomKillDisable === true, cpus: h.NanoCpus ? String(h.NanoCpus / 1e9) : undefined, cpuShares: pos(h.CpuShares),
+      cpuPeriod: pos(h.CpuPeriod), cpuQuota: pos(h.CpuQuota), cpusetCpus: h.CpusetCpus || undefined, cpusetMems: h.CpusetMems || undefined,
+      pidsLimit: h.PidsLimit ? String(h.PidsLimit) : undefined, blkioWeight: pos(h.BlkioWeight), cgroupParent: h.CgroupParent || undefined,
+      ulimits: list(h.Ulimits).map((u) => `${u.Name}=${u.Soft}:${u.Hard}`),
+    },
+    security: {
+      ...NO_SECURITY_FLAGS,
+      privileged: h.Privileged === true, capAdd: list(h.CapAdd), capDrop: list(h.CapDrop),
+      devices: list(h.Devices).map((d) => `${d.PathOnHost}:${d.PathInContainer || d.PathOnHost}:${d.CgroupPermissions || 'rwm'}`),
+      deviceCgroupRules: list(h.DeviceCgroupRules), groupAdd: list(h.GroupAdd),
+      sysctls: Object.entries(h.Sysctls ?? {}).map(([k, v]) => `${k}=${v}`),
+      oomScoreAdj: h.OomScoreAdj ? String(h.OomScoreAdj) : undefined, securityOpts: list(h.SecurityOpt),
+      userns: h.UsernsMode || undefined,
+    },
+    restart: h.RestartPolicy?.Name
+      ? `${h.RestartPolicy.Name}${h.RestartPolicy.Name === 'on-failure' && h.RestartPolicy.MaximumRetryCount ? `:${h.RestartPolicy.MaximumRetryCount}` : ''}`
+      : undefined,
+    logOpts: Object.entries(h.LogConfig?.Config ?? {}).map(([k, v]) => `${k}=${v}`),
+    labels: Object.entries(c.Labels ?? {}).map(([k, v]) => `${k}=${v}`),
+    consoleSize: spec.consoleSize,
+    volumes: [...list(h.Binds), ...Object.keys(c.Volumes ?? {})],
+    mounts: list(h.Mounts).map(mountFlag),
+    tmpfs: Object.entries(h.Tmpfs ?? {}).map(([dst, opts]) => (opts ? `${dst}:${opts}` : dst)),
+    readOnly: h.ReadonlyRootfs === true,
+    publish: publishFlags(h.PortBindings),
+    publishAll: h.PublishAllPorts === true,
+    networkAliases: list(firstEndpoint?.Aliases),
+    ip: firstEndpoint?.IPAMConfig?.IPv4Address || undefined,
+    dns: list(h.Dns),
+    dnsSearch: list(h.DnsSearch),
+    addHosts: list(h.ExtraHosts),
+    expose: Object.keys(c.ExposedPorts ?? {}),
+    ...(c.StopSignal ? { stopSignal: c.StopSignal } : {}),
+  };
+}

@@ -1,0 +1,337 @@
+// The engine's one facade: every front (the docker-like CLI, the Engine API service, the Node
+// library) reaches containers, images, networks, volumes, events and the system through an Engine
+// holding its dependencies. Methods are deps-first wrappers over the operation modules below; no
+// front reaches past this file for an operation (formatting helpers and types excepted).
+import type { Readable } from 'node:stream';
+import { ImageStore, type ImageRecord } from '../image/store';
+import { pullImage, type PullOptions, type PullResult } from '../image/registry/pull';
+import { pushImage, type PushOptions, type PushResult } from '../image/registry/push';
+import { pruneImages, removeImages, type RemoveResult } from '../image/remove';
+import { archiveStream, collectImages } from '../image/archive/save';
+import type { ArchiveFormat } from '../image/archive/load';
+import { loadArchive } from '../image/archive/load';
+import type { TarSource } from '../archive/tar-input';
+import { historyRows, inspectImage } from '../image/inspect';
+import type { Logger } from '../log/log';
+import { connectNetwork, disconnectNetwork, type ConnectOptions } from '../network/connect';
+import { createNetwork, inspectNetwork, listNetworks, pruneNetworks, removeNetwork, type CreateNetworkOptions } from '../network/networks';
+import { Layout } from '../store/layout';
+import { createVolume, inspectVolume, listVolumes, pruneVolumes, removeVolume, type VolumeFilters } from '../volume/volumes';
+import { commitContainer, type CommitOptions } from './commit';
+import { specToRunOptions, type ContainerSpec } from './container-spec';
+import { ContainerStore, type ContainerRecord } from './container-store';
+import { eventsFile, parseEvents, type EngineEvent } from './events';
+import { exportContainer } from './export';
+import { cleanupAfterExit } from './lifecycle/cleanup';
+import { lockContainer, store, viewContainer, type EngineDeps } from './lifecycle/context';
+import { copyFiles, type CopyOptions, type CpTarget } from './lifecycle/cp';
+import { createContainer } from './lifecycle/create';
+import { execContainer, type ExecOptions } from './lifecycle/exec';
+import { inspectContainer, type ContainerInspect } from './lifecycle/inspect';
+import { listContainers, type ListOptions } from './lifecycle/list';
+import { readLogs, type LogsOptions } from './lifecycle/logs';
+import { attachContainer, pruneContainers, renameContainer, setPaused, waitContainer } from './lifecycle/misc';
+import { removeContainer, type RemoveOptions } from './lifecycle/remove';
+import { runContainer, startAttached, type AttachHandler } from './lifecycle/run';
+import { startContainer } from './lifecycle/start';
+import { sampleStats } from './lifecycle/stats';
+import { killContainer, stopContainer } from './lifecycle/stop';
+import { topContainer } from './lifecycle/top';
+import { diskUsage } from './system-df';
+import { resetSystem } from './system-reset';
+import type { InitStreams, StdioSlot } from '../runtime/nsexec';
+import * as fs from 'node:fs';
+
+export type { ContainerSpec } from './container-spec';
+export type { EngineDeps } from './lifecycle/context';
+
+export interface EngineOptions {
+  root?: string;
+  runroot?: string;
+  log: Logger;
+  /** docker's "WARNING: …" lines for flags accepted with a caveat. */
+  warn?: (message: string) => void;
+}
+
+export class Engine {
+  readonly deps: EngineDeps;
+
+  constructor(deps: EngineDeps) {
+    this.deps = deps;
+  }
+
+  static open(opts: EngineOptions): Engine {
+    const layout = new Layout({ root: opts.root, runroot: opts.runroot });
+    return new Engine({ layout, log: opts.log, images: new ImageStore(layout, opts.log), ...(opts.warn ? { warn: opts.warn } : {}) });
+  }
+
+  // ---- containers ------------------------------------------------------------------------------
+
+  /** docker create: the record and name; nothing runs. */
+  createContainer(spec: ContainerSpec): Promise<ContainerRecord> {
+    return createContainer(specToRunOptions(spec), this.deps);
+  }
+
+  /** docker run from a spec: create, start, and (with an attach handler) stay attached to the exit. */
+  runContainer(spec: ContainerSpec, attach?: AttachHandler) {
+    return runContainer(specToRunOptions(spec), this.deps, attach);
+  }
+
+  /** docker start, under the container's lock. */
+  async startContainer(ref: string, opts: { consoleSize?: { rows: number; cols: number } } = {}): Promise<void> {
+    const record = store(this.deps).resolve(ref);
+    await lockContainer(this.deps, record.id, () => startContainer(this.deps, record, opts));
+  }
+
+  /** start -a: an attach client connected before the init may run, so no output is lost. */
+  startAttached(ref: string, opts: { stdin: boolean; consoleSize?: { rows: number; cols: number } }) {
+    return startAttached(this.deps, store(this.deps).resolve(ref), opts);
+  }
+
+  stopContainer(ref: string, opts: { timeoutSec?: number; signal?: string } = {}): Promise<string> {
+    return stopContainer(this.deps, ref, opts);
+  }
+
+  killContainer(ref: string, signal?: string): Promise<string> {
+    return killContainer(this.deps, ref, signal);
+  }
+
+  async restartContainer(ref: string, opts: { timeoutSec?: number } = {}): Promise<void> {
+    await this.stopContainer(ref, opts);
+    const record = store(this.deps).resolve(ref);
+    fs.rmSync(viewContainer(this.deps, record).paths.manualStopFile, { force: true });
+    await this.startContainer(ref);
+  }
+
+  removeContainer(ref: string, opts: RemoveOptions): Promise<string> {
+    return removeContainer(this.deps, ref, opts);
+  }
+
+  pauseContainer(ref: string): Promise<string> {
+    return setPaused(this.deps, ref, true);
+  }
+
+  unpauseContainer(ref: string): Promise<string> {
+    return setPaused(this.deps, ref, false);
+  }
+
+  renameContainer(ref: string, name: string): Promise<void> {
+    return renameContainer(this.deps, ref, name);
+  }
+
+  /** docker wait: the exit code once the container stopped. */
+  waitContainer(ref: string): Promise<number> {
+    return waitContainer(this.deps, ref);
+  }
+
+  inspectContainer(ref: string): ContainerInspect {
+    return inspectContainer(this.deps, ref);
+  }
+
+  listContainers(opts: ListOptions) {
+    return listContainers(this.deps, opts);
+  }
+
+  /** A container's record by name, full id or unique prefix. */
+  resolveContainer(ref: string): ContainerRecord {
+    return store(this.deps).resolve(ref);
+  }
+
+  containerView(ref: string) {
+    return viewContainer(this.deps, store(this.deps).resolve(ref));
+  }
+
+  logs(ref: string, opts: LogsOptions) {
+    return readLogs(this.deps, ref, opts);
+  }
+
+  attachContainer(ref: string, stdin: boolean) {
+    return attachContainer(this.deps, ref, stdin);
+  }
+
+  /** Releases a container the caller watched exit (a foreground run without a restart policy). */
+  cleanupAfterExit(id: string) {
+    return cleanupAfterExit(this.deps, id);
+  }
+
+  exec(opts: ExecOptions, stdio: [StdioSlot, StdioSlot, StdioSlot], onStreams?: (streams: InitStreams) => void) {
+    return execContainer(this.deps, opts, stdio, onStreams);
+  }
+
+  top(ref: string, psArgs: string[]) {
+    return topContainer(this.deps, ref, psArgs);
+  }
+
+  stats(refs: string[], intervalMs?: number) {
+    const views = refs.map((r) => viewContainer(this.deps, store(this.deps).resolve(r)));
+    return sampleStats(this.deps, views, intervalMs);
+  }
+
+  copy(src: CpTarget, dst: CpTarget, opts: CopyOptions = {}): Promise<void> {
+    return copyFiles(this.deps, src, dst, opts);
+  }
+
+  exportContainer(ref: string, out: NodeJS.WritableStream): Promise<void> {
+    return exportContainer(this.deps, ref, out);
+  }
+
+  commitContainer(ref: string, opts: CommitOptions): Promise<ImageRecord> {
+    return commitContainer(this.deps, ref, opts);
+  }
+
+  pruneContainers(): Promise<string[]> {
+    return pruneContainers(this.deps);
+  }
+
+  // ---- images ------------------------------------------------------------------------------------
+
+  get images(): ImageStore {
+    return this.deps.images;
+  }
+
+  listImages(): Promise<ImageRecord[]> {
+    return this.deps.images.list();
+  }
+
+  async inspectImage(ref: string) {
+    return inspectImage(this.deps.layout, await this.deps.images.resolve(ref));
+  }
+
+  async imageHistory(ref: string) {
+    return historyRows(this.deps.layout, await this.deps.images.resolve(ref), { noTrunc: true, human: false });
+  }
+
+  pullImage(ref: string, opts: PullOptions = {}): Promise<PullResult> {
+    return pullImage(this.deps.layout, this.deps.log, ref, opts);
+  }
+
+  pushImage(ref: string, opts: PushOptions = {}): Promise<PushResult> {
+    return pushImage(this.deps.layout, this.deps.log, ref, opts);
+  }
+
+  tagImage(source: string, target: string): Promise<void> {
+    return this.deps.images.tag(source, target);
+  }
+
+  /** docker rmi: an image a container uses goes only with force (the rule lives here, for every front). */
+  removeImages(names: string[], opts: { force: boolean }) {
+    return removeImages(this.deps.layout, this.deps.log, names, { force: opts.force, containers: this.containerUses() });
+  }
+
+  pruneImages(opts: { all: boolean }): Promise<RemoveResult> {
+    return pruneImages(this.deps.layout, this.deps.log, { all: opts.all, containers: this.containerUses() });
+  }
+
+  async saveImages(names: string[], format: ArchiveFormat = 'docker-archive'): Promise<Readable> {
+    return archiveStream(this.deps.layout, await collectImages(this.deps.layout, this.deps.log, names), format);
+  }
+
+  loadImages(source: TarSource, what: string) {
+    return loadArchive(this.deps.layout, this.deps.log, source, what);
+  }
+
+  importImage(source: string, ref: string | undefined, opts: Parameters<ImageStore['importTarball']>[2] = {}): Promise<ImageRecord> {
+    return this.deps.images.importTarball(source, ref, opts);
+  }
+
+  private containerUses() {
+    return new ContainerStore(this.deps.layout).list().map((c) => ({ id: c.id, imageId: c.imageId, lowerDirs: c.lowerDirs ?? [] }));
+  }
+
+  // ---- networks and volumes ----------------------------------------------------------------------
+
+  listNetworks() {
+    return listNetworks(this.deps);
+  }
+
+  inspectNetwork(ref: string) {
+    return inspectNetwork(this.deps, ref);
+  }
+
+  createNetwork(opts: CreateNetworkOptions) {
+    return createNetwork(this.deps, opts);
+  }
+
+  removeNetwork(ref: string): Promise<string> {
+    return removeNetwork(this.deps, ref);
+  }
+
+  pruneNetworks(): Promise<string[]> {
+    return pruneNetworks(this.deps);
+  }
+
+  connectNetwork(network: string, container: string, opts: ConnectOptions): Promise<void> {
+    return connectNetwork(this.deps, network, container, opts);
+  }
+
+  disconnectNetwork(network: string, container: string): Promise<void> {
+    return disconnectNetwork(this.deps, network, container);
+  }
+
+  listVolumes(filters?: VolumeFilters) {
+    return listVolumes(this.deps, filters);
+  }
+
+  inspectVolume(name: string) {
+    const v = listVolumes(this.deps).find((x) => x.name === name);
+    return v ? inspectVolume(v) : undefined;
+  }
+
+  createVolume(name: string | undefined, labels: string[] = []) {
+    return createVolume(this.deps, name, labels);
+  }
+
+  removeVolume(name: string, opts: { force: boolean }): Promise<void> {
+    return removeVolume(this.deps, name, opts);
+  }
+
+  pruneVolumes(opts: { all: boolean }) {
+    return pruneVolumes(this.deps, opts);
+  }
+
+  // ---- events and system ---------------------------------------------------------------------------
+
+  /**
+   * Events between since and until (ns since the epoch); with follow, new ones as they are written,
+   * until the signal aborts. Filtering is the caller's (one filter implementation: events-filter).
+   */
+  async *events(opts: { sinceNs?: number; untilNs?: number; follow: boolean; signal?: AbortSignal }): AsyncGenerator<EngineEvent> {
+    const file = eventsFile(this.deps.layout);
+    let offset = 0;
+    for (;;) {
+      let text = '';
+      try {
+        const fd = fs.openSync(file, 'r');
+        try {
+          const size = fs.fstatSync(fd).size;
+          if (size > offset) {
+            const buf = Buffer.alloc(size - offset);
+            fs.readSync(fd, buf, 0, buf.length, offset);
+            const cut = buf.lastIndexOf(0x0a) + 1;
+            text = buf.subarray(0, cut).toString('utf8');
+            offset += cut;
+          }
+        } finally {
+          fs.closeSync(fd);
+        }
+      } catch {
+        // no events yet
+      }
+      for (const e of parseEvents(text)) {
+        if (opts.sinceNs !== undefined && e.timeNano < opts.sinceNs) continue;
+        if (opts.untilNs !== undefined && e.timeNano > opts.untilNs) return;
+        yield e;
+      }
+      if (!opts.follow || opts.signal?.aborted || (opts.untilNs !== undefined && Date.now() * 1e6 > opts.untilNs)) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  diskUsage() {
+    return diskUsage(this.deps);
+  }
+
+  resetSystem() {
+    return resetSystem(this.deps);
+  }
+}
