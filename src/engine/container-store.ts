@@ -11,7 +11,7 @@ import type { IdMappings } from './security/userns';
 import type { Layout } from '../store/layout';
 import type { ContainerConfig, HostConfig } from './container-config';
 import type { ResolvedResources } from './resources';
-import type { MountPoint } from '../volume/container-mounts';
+import type { MountPoint } from './container-mounts';
 import type { ContainerNetworkConfig, NetworkSettings } from '../network/settings';
 
 export interface ContainerRecord {

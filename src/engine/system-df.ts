@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readLayerInfo } from '../image/layers';
 import { dirSize } from '../volume/size';
-import { volumeStore, volumeUsers } from '../volume/volumes';
+import { volumeStore, volumeUsers } from './volumes';
 import { ContainerStore } from './container-store';
 import { viewContainer, type ContainerView, type EngineDeps } from './lifecycle/context';
 

@@ -1,7 +1,7 @@
 // docker's image listing (the generic words for sizes, ages and tables live in src/cli/format/words.ts).
 
-export { humanSize, humanDuration, ago, goTime, renderTable } from '../cli/format/words';
-import { humanSize, ago, goTime, renderTable } from '../cli/format/words';
+export { humanSize, humanDuration, ago, goTime, renderTable } from '../format/words';
+import { humanSize, ago, goTime, renderTable } from '../format/words';
 
 // --- mydocker images ---
 

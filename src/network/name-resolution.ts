@@ -2,7 +2,7 @@
 // the others' addresses in its /etc/hosts (name, network aliases, short id), and every connect or disconnect
 // rewrites the hosts files of that network's members in place (the files are bind-mounted: same inode).
 // One lock for all rewrites, so a file always reflects the latest membership of every network it covers.
-import { hostsContent, type HostsEntry, rewriteInPlace } from '../engine/etc-files';
+import { hostsContent, type HostsEntry, rewriteInPlace } from './etc-files';
 import type { Layout } from '../store/layout';
 import { withLock } from '../store/lock';
 import { addressOf, listAttachments, namesOf, type Attachment } from './attachments';

@@ -2,7 +2,7 @@
 // network, container:OTHER), -p/-P/--expose, --ip, --network-alias, --dns, --dns-search, --add-host.
 import { isIP } from 'node:net';
 import { InvalidArgumentError } from '../errors/errors';
-import type { HostsEntry } from '../engine/etc-files';
+import type { HostsEntry } from './etc-files';
 import { contains, formatIPv4, hostRange, parseCidr, parseIPv4 } from './ipv4';
 import { parseExpose, parsePublishList } from './ports';
 import type { ContainerNetworkConfig, NetworkMode } from './settings';

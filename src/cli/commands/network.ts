@@ -8,7 +8,7 @@ import { engineDeps } from '../engine-deps';
 import { formatRows, renderTemplate } from '../format/template';
 import { describeError, ENGINE_FAILURE_EXIT, InvalidArgumentError, NotFoundError } from '../../errors/errors';
 import { parseLabels } from '../../engine/container-config';
-import { connectNetwork, disconnectNetwork } from '../../network/connect';
+import { connectNetwork, disconnectNetwork } from '../../engine/network-connect';
 import { createNetwork, inspectNetwork, listNetworks, pruneNetworks, removeNetwork, type NetworkSummary } from '../../network/networks';
 
 function needArgs(args: ParsedArgs, verb: string, n: number, exact = false): string[] {

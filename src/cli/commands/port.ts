@@ -2,7 +2,7 @@
 import type { CommandDefinition } from '../command';
 import { engineDeps } from '../engine-deps';
 import { InvalidArgumentError, NotFoundError } from '../../errors/errors';
-import { containerPorts } from '../../network/connect';
+import { containerPorts } from '../../engine/network-connect';
 import { formatPortLines } from '../../network/ports';
 
 export const command: CommandDefinition<{ container: string; port?: string }> = {

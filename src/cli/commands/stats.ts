@@ -5,7 +5,7 @@ import { sampleStats, type StatsSample } from '../../engine/lifecycle/stats';
 import { store, viewContainer } from '../../engine/lifecycle/context';
 import { engineDeps } from '../engine-deps';
 import { formatRows } from '../format/template';
-import { humanSize } from '../format/words';
+import { humanSize } from '../../format/words';
 
 interface StatsOptions { refs: string[]; noStream: boolean; all: boolean; noTrunc: boolean; format?: string }
 

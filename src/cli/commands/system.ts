@@ -5,7 +5,7 @@ import type { AnyCommand, CommandDefinition } from '../command';
 import { commandGroup } from '../command-group';
 import { engineDeps } from '../engine-deps';
 import { commandText, statusText } from '../format/containers';
-import { ago, humanSize, renderTable } from '../format/words';
+import { ago, humanSize, renderTable } from '../../format/words';
 import { InvalidArgumentError } from '../../errors/errors';
 import { splitRepoTag } from '../../image/display';
 import { diskUsage, type DiskUsage, type UsageSummary } from '../../engine/system-df';

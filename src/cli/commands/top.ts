@@ -3,7 +3,7 @@ import type { CommandDefinition } from '../command';
 import { InvalidArgumentError } from '../../errors/errors';
 import { topContainer } from '../../engine/lifecycle/top';
 import { engineDeps } from '../engine-deps';
-import { renderTable } from '../format/words';
+import { renderTable } from '../../format/words';
 
 export const command: CommandDefinition<{ ref: string; psArgs: string[] }> = {
   name: 'top',

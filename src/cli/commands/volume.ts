@@ -10,7 +10,7 @@ import { humanSize } from '../../image/display';
 import { formatRows, renderFormat } from '../format/template';
 import {
   createVolume, inspectVolume, listVolumes, parseVolumeFilters, pruneVolumes, removeVolume, volumeStore,
-} from '../../volume/volumes';
+} from '../../engine/volumes';
 
 const create: CommandDefinition<{ name?: string; labels: string[] }> = {
   name: 'volume create',

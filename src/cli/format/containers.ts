@@ -1,6 +1,6 @@
 // docker's words for containers: the status column, the quoted command, ps rows.
 import type { ContainerView } from '../../engine/lifecycle/context';
-import { ago, goTime, humanDuration } from './words';
+import { ago, goTime, humanDuration } from '../../format/words';
 
 export function statusText(view: ContainerView, now = Date.now()): string {
   const d = view.derived;

@@ -2,7 +2,7 @@
 // {{.Field.Sub}}, {{json .X}}, {{index .Labels "k"}}, {{join .X ","}}, {{upper .X}}, {{lower .X}}.
 // A subset of text/template: enough for what people pass to ps, inspect, images, volume ls.
 import { InvalidArgumentError } from '../../errors/errors';
-import { renderTable } from './words';
+import { renderTable } from '../../format/words';
 
 type Value = unknown;
 

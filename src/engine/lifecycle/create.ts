@@ -13,8 +13,8 @@ import { heldCapabilities, ownOomScoreAdj, resolveSecurityFlags } from '../secur
 import { allocateRange, readAutoPool, type IdMappings, type UsernsRequest } from '../security/userns';
 import { withLock } from '../../store/lock';
 import { event, lockContainer, store, type EngineDeps } from './context';
-import { resolveMounts } from '../../volume/container-mounts';
-import { validateNetworkOptions } from '../../network/container-network';
+import { resolveMounts } from '../container-mounts';
+import { validateNetworkOptions } from '../container-network';
 
 export const DEFAULT_IMAGE = 'busybox';
 

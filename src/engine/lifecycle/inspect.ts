@@ -1,6 +1,6 @@
 // docker inspect for containers: docker's JSON shape, from the record and the derived status.
 import type { ContainerConfig, HostConfig } from '../container-config';
-import { dockerMountPoint } from '../../volume/container-mounts';
+import { dockerMountPoint } from '../container-mounts';
 import type { ContainerView, EngineDeps } from './context';
 import { store, viewContainer } from './context';
 import { heldCapabilities, securityInspect, type SecurityInspect } from '../security/container-security';

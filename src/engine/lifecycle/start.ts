@@ -12,18 +12,18 @@ import { mountContainerRootfs, hostId } from './rootfs';
 import { heldCapabilities, securitySummary, specSecurity } from '../security/container-security';
 import type { IdMappings } from '../security/userns';
 import { openPathsForUserns } from '../security/userns-paths';
-import type { EtcFiles } from '../etc-files';
+import type { EtcFiles } from '../../network/etc-files';
 import { mkdirInRoot } from '../../storage/secure-join';
 import { findPackageRoot } from '../../sys/native';
 import { logSizeBytes } from '../container-config';
 import { can } from '../container-status';
 import type { ContainerRecord } from '../container-store';
-import { writeEtcFiles } from '../etc-files';
+import { writeEtcFiles } from '../../network/etc-files';
 import { buildSpec } from '../oci-spec';
 import { resolveUserInRootfs } from '../user';
 import { containerPaths, event, removeFileIfExists, viewContainer, type EngineDeps, type StartedRecord } from './context';
-import { prepareMounts } from '../../volume/container-mounts';
-import { connectContainer, disconnectContainer, networkNamespacePath } from '../../network/container-network';
+import { prepareMounts } from '../container-mounts';
+import { connectContainer, disconnectContainer, networkNamespacePath } from '../container-network';
 
 export interface StartOptions {
   /** Connect before the container may run, so no output is missed (foreground run, start -a). */

@@ -7,13 +7,13 @@ import { CgroupManager } from '../../cgroups/manager';
 import { detectHostCgroups } from '../../cgroups/hierarchy';
 import { cgroupPids } from '../../cgroups/stats';
 import type { ExitInfo } from '../../monitor/attach-protocol';
-import { disconnectContainer } from '../../network/container-network';
+import { disconnectContainer } from '../container-network';
 import { deleteContainer } from '../../runtime/ops/delete';
 import { killContainer } from '../../runtime/ops/kill';
 import { pidStartTime, processAlive } from '../../runtime/state';
 import { readJsonIfExists, writeJsonAtomic } from '../../store/atomic';
 import { unmountOverlay } from '../../storage/overlay';
-import { releaseMounts } from '../../volume/container-mounts';
+import { releaseMounts } from '../container-mounts';
 import type { ContainerRecord } from '../container-store';
 import {
   event, exitIsCurrent, pollUntil, runtimeContainer, store, viewContainer, type ContainerView, type EngineDeps, type RestartRecord,

@@ -8,27 +8,27 @@
 //   exit   ─ disconnectContainer   ─ CNI DEL per network (cached result) ─ peers' hosts ─ unpin ─ attachment gone
 import * as fs from 'node:fs';
 import { FailedPreconditionError } from '../errors/errors';
-import type { RunOptions } from '../engine/container-config';
-import { ContainerStore, type ContainerRecord } from '../engine/container-store';
+import type { RunOptions } from './container-config';
+import { ContainerStore, type ContainerRecord } from './container-store';
 import {
   etcFilePaths, hostsContent, readHostResolvConf, resolvConfContent, rewriteInPlace,
-} from '../engine/etc-files';
-import type { EngineDeps } from '../engine/lifecycle/context';
+} from '../network/etc-files';
+import type { EngineDeps } from './lifecycle/context';
 import { loadState, processAlive, type RuntimeState } from '../runtime/state';
 import { withLock } from '../store/lock';
 import {
   addressOf, isPinned, loadAttachment, netnsPinPath, pinNetns, saveAttachment, unpinNetns, type Attachment,
-} from './attachments';
-import { addEndpoint, prepareEndpoint, teardownAttachment } from './endpoint';
-import { readyNetworkLocked } from './networks';
-import { checkNetworkFlags, resolveExtraHosts } from './options';
-import type { PortMap } from './ports';
-import { buildSettings, networkConfigOf, updateRecord } from './record';
-import type { ContainerNetworkConfig, NetworkSettings } from './settings';
-import { syncHosts } from './name-resolution';
-import { NetworkStore } from './store';
+} from '../network/attachments';
+import { addEndpoint, prepareEndpoint, teardownAttachment } from '../network/endpoint';
+import { readyNetworkLocked } from '../network/networks';
+import { checkNetworkFlags, resolveExtraHosts } from '../network/options';
+import type { PortMap } from '../network/ports';
+import { buildSettings, networkConfigOf, updateRecord } from './network-record';
+import type { ContainerNetworkConfig, NetworkSettings } from '../network/settings';
+import { syncHosts } from '../network/name-resolution';
+import { NetworkStore } from '../network/store';
 
-export type { NetworkSettings } from './settings';
+export type { NetworkSettings } from '../network/settings';
 
 /** At create: check the network flags (mode exists, addresses and ports parse); the result goes in the record. */
 export async function validateNetworkOptions(opts: RunOptions, deps: EngineDeps): Promise<ContainerNetworkConfig> {

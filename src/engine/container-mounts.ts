@@ -8,13 +8,13 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { InvalidArgumentError } from '../errors/errors';
 import type { Mount } from '../runtime/spec';
-import type { RunOptions } from '../engine/container-config';
-import type { ContainerRecord } from '../engine/container-store';
-import type { EngineDeps } from '../engine/lifecycle/context';
+import type { RunOptions } from './container-config';
+import type { ContainerRecord } from './container-store';
+import type { EngineDeps } from './lifecycle/context';
 import type { ImageRecord } from '../image/store';
-import { byMountOrder, collectMountRequests, type MountRequest } from './mount-spec';
-import { isEmptyDir, seedVolume } from './seed';
-import { newAnonymousName } from './volume-store';
+import { byMountOrder, collectMountRequests, type MountRequest } from '../volume/mount-spec';
+import { isEmptyDir, seedVolume } from '../volume/seed';
+import { newAnonymousName } from '../volume/volume-store';
 import { usersOf, volumeStore } from './volumes';
 
 /** docker's MountPoint, as `inspect` shows it under "Mounts". */

@@ -1,15 +1,15 @@
 // The network part of a container's record: what it asked for (record.network, with a fallback for records
 // written before networking existed) and docker's NetworkSettings built from its live attachment.
 import * as path from 'node:path';
-import type { ContainerRecord } from '../engine/container-store';
+import type { ContainerRecord } from './container-store';
 import { readJsonIfExists, writeJsonAtomic } from '../store/atomic';
 import type { Layout } from '../store/layout';
-import { addressOf, type Attachment } from './attachments';
-import type { PortMapping } from './host-ports';
-import { PSEUDO_IDS } from './networks';
-import { parseNetworkMode } from './options';
-import { portKey, type PortBinding } from './ports';
-import { emptyEndpoint, emptySettings, type ContainerNetworkConfig, type NetworkSettings } from './settings';
+import { addressOf, type Attachment } from '../network/attachments';
+import type { PortMapping } from '../network/host-ports';
+import { PSEUDO_IDS } from '../network/networks';
+import { parseNetworkMode } from '../network/options';
+import { portKey, type PortBinding } from '../network/ports';
+import { emptyEndpoint, emptySettings, type ContainerNetworkConfig, type NetworkSettings } from '../network/settings';
 
 export function networkConfigOf(record: ContainerRecord): ContainerNetworkConfig {
   if (record.network) return record.network;

@@ -3,11 +3,11 @@
 // container — running or not — names it. Every check-then-remove runs under the volume's lock, and a container
 // start takes the same lock to create and seed its volumes, so a volume cannot vanish between those steps.
 import { ConflictError, InvalidArgumentError } from '../errors/errors';
-import { ContainerStore, type ContainerRecord } from '../engine/container-store';
-import { viewContainer, type EngineDeps } from '../engine/lifecycle/context';
-import { parseLabels } from '../engine/container-config';
-import { dirSize } from './size';
-import { newAnonymousName, VolumeStore, type Volume } from './volume-store';
+import { ContainerStore, type ContainerRecord } from './container-store';
+import { viewContainer, type EngineDeps } from './lifecycle/context';
+import { parseLabels } from './container-config';
+import { dirSize } from '../volume/size';
+import { newAnonymousName, VolumeStore, type Volume } from '../volume/volume-store';
 
 export function volumeStore(deps: EngineDeps): VolumeStore {
   return new VolumeStore(deps.layout, deps.log);

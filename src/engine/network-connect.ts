@@ -2,20 +2,20 @@
 // A running container gets (or loses) the interface at once, in its live network namespace; a stopped one
 // only has its record changed, for its next start. Peers' /etc/hosts follow either way.
 import { ConflictError, FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../errors/errors';
-import { ContainerStore, type ContainerRecord } from '../engine/container-store';
-import type { EngineDeps } from '../engine/lifecycle/context';
+import { ContainerStore, type ContainerRecord } from './container-store';
+import type { EngineDeps } from './lifecycle/context';
 import { loadState, processAlive, type RuntimeState } from '../runtime/state';
 import { withLock } from '../store/lock';
-import { etcFilePaths } from '../engine/etc-files';
-import { isPinned, loadAttachment, netnsPinPath, pinNetns, saveAttachment, type Attachment } from './attachments';
-import { addEndpoint, delEndpoint, prepareEndpoint } from './endpoint';
-import { readyNetworkLocked } from './networks';
-import { validateRequestedIp } from './options';
-import type { PortBinding } from './ports';
-import { boundPorts, buildSettings, networkConfigOf, updateRecord } from './record';
-import { syncHosts } from './name-resolution';
-import type { ContainerNetworkConfig, EndpointRequest } from './settings';
-import { DEFAULT_NETWORK, NetworkStore, PSEUDO_NETWORKS } from './store';
+import { etcFilePaths } from '../network/etc-files';
+import { isPinned, loadAttachment, netnsPinPath, pinNetns, saveAttachment, type Attachment } from '../network/attachments';
+import { addEndpoint, delEndpoint, prepareEndpoint } from '../network/endpoint';
+import { readyNetworkLocked } from '../network/networks';
+import { validateRequestedIp } from '../network/options';
+import type { PortBinding } from '../network/ports';
+import { boundPorts, buildSettings, networkConfigOf, updateRecord } from './network-record';
+import { syncHosts } from '../network/name-resolution';
+import type { ContainerNetworkConfig, EndpointRequest } from '../network/settings';
+import { DEFAULT_NETWORK, NetworkStore, PSEUDO_NETWORKS } from '../network/store';
 
 function runningState(deps: EngineDeps, id: string): RuntimeState | undefined {
   const state = loadState(deps.layout.runtimeStateDir(id));
