@@ -75,6 +75,19 @@ export class ContainerStore {
     return dir;
   }
 
+  /**
+   * The one writer of an existing container.json: read, change, write atomically. The caller holds
+   * the container's lock. Undefined when the container is gone.
+   */
+  update(id: string, fn: (r: ContainerRecord) => void, opts: { durable?: boolean } = {}): ContainerRecord | undefined {
+    const file = path.join(this.dir(id), 'container.json');
+    const r = readJsonIfExists<ContainerRecord>(file);
+    if (!r) return undefined;
+    fn(r);
+    writeJsonAtomic(file, r, { durable: opts.durable ?? true });
+    return r;
+  }
+
   /** Staging directories of creates that died half-way (their container lock is free). */
   abandonedCreates(isLocked: (id: string) => boolean): string[] {
     let entries: string[];

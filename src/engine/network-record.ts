@@ -1,8 +1,6 @@
 // The network part of a container's record: what it asked for (record.network, with a fallback for records
 // written before networking existed) and docker's NetworkSettings built from its live attachment.
-import * as path from 'node:path';
-import type { ContainerRecord } from './container-store';
-import { readJsonIfExists, writeJsonAtomic } from '../store/atomic';
+import { ContainerStore, type ContainerRecord } from './container-store';
 import type { Layout } from '../store/layout';
 import { addressOf, type Attachment } from '../network/attachments';
 import type { PortMapping } from '../network/host-ports';
@@ -26,12 +24,8 @@ export function networkConfigOf(record: ContainerRecord): ContainerNetworkConfig
 
 /** Read-modify-write of container.json (the caller holds the container's lock); undefined if it is gone. */
 export function updateRecord(layout: Layout, id: string, fn: (r: ContainerRecord) => void): ContainerRecord | undefined {
-  const file = path.join(layout.containerDir(id), 'container.json');
-  const r = readJsonIfExists<ContainerRecord>(file);
-  if (!r) return undefined;
-  fn(r);
-  writeJsonAtomic(file, r, { durable: false });
-  return r;
+  // network settings are rewritten at every start: no fsync on the run path
+  return new ContainerStore(layout).update(id, fn, { durable: false });
 }
 
 export function portsFromMappings(mappings: readonly PortMapping[]): Record<string, PortBinding[]> {

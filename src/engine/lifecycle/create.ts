@@ -1,9 +1,7 @@
 // docker create: the container's record and name, nothing running yet. Validation happens
 // before anything is written; a failure leaves no record and no name behind.
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { InvalidArgumentError } from '../../errors/errors';
-import { writeJsonAtomic } from '../../store/atomic';
 import { UndoStack } from '../../store/undo';
 import { buildContainerConfig, parseEnvFile, resolveEnvEntry, validateRunOptions, type RunOptions } from '../container-config';
 import { newContainerId, randomName, type ContainerRecord } from '../container-store';
@@ -70,7 +68,7 @@ export async function createContainer(opts: RunOptions, deps: EngineDeps): Promi
       } catch (err) {
         if (opts.name !== undefined) throw err; // an explicit --name conflict is the user's to solve
         record.name = `${randomName()}_${id.slice(0, 4)}`;
-        writeJsonAtomic(path.join(dir, 'container.json'), record);
+        containers.update(id, (r) => (r.name = record.name));
         nameFile = containers.reserveName(record.name, id);
       }
       undo.push('release name', () => containers.releaseName(record.name, id));

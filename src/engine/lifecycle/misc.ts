@@ -1,8 +1,6 @@
 // The small lifecycle verbs: pause, unpause, wait, rename, prune, attach.
 import { ConflictError, FailedPreconditionError } from '../../errors/errors';
 import { AttachClient } from '../../monitor/attach-client';
-import { writeJsonAtomic } from '../../store/atomic';
-import * as path from 'node:path';
 import { can, type Status } from '../container-status';
 import { validateName } from '../container-config';
 import { event, lockContainer, pollUntil, runtimeContainer, store, viewContainer, type EngineDeps } from './context';
@@ -41,7 +39,7 @@ export async function renameContainer(deps: EngineDeps, ref: string, newName: st
     if (record.name === newName) throw new ConflictError(`renaming a container with the same name as its current name`);
     containers.reserveName(newName, record.id);
     const oldName = record.name;
-    writeJsonAtomic(path.join(containers.dir(record.id), 'container.json'), { ...record, name: newName });
+    containers.update(record.id, (r) => (r.name = newName));
     containers.releaseName(oldName, record.id);
     event(deps, { ...record, name: newName }, 'rename', { oldName: `/${oldName}` });
   });
