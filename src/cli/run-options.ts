@@ -1,7 +1,8 @@
 // The options of `run` and `create` (docker's flags), and how they become the engine's RunOptions.
 import { flag, list, str, type OptionSpec, type ParsedArgs } from './argv';
 import { InvalidArgumentError } from '../errors/errors';
-import type { RunOptions } from '../engine/container-config';
+import * as fs from 'node:fs';
+import { parseEnvFile, resolveEnvEntry, type RunOptions } from '../engine/container-config';
 
 export const RUN_OPTIONS: OptionSpec[] = [
   { name: 'interactive', short: 'i', type: 'bool', description: 'Keep STDIN open' },
@@ -60,6 +61,26 @@ export const RUN_OPTIONS: OptionSpec[] = [
   { name: 'gidmap', type: 'list', description: 'GID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)' },
 ];
 
+/** docker's CLI does this on the client side: --env-file lines, then -e; a bare KEY takes our own value or is dropped. */
+export function clientEnv(files: string[], entries: string[]): string[] {
+  const env: string[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new InvalidArgumentError(`open ${file}: ${code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`);
+    }
+    env.push(...parseEnvFile(text, process.env, file));
+  }
+  for (const e of entries) {
+    const v = resolveEnvEntry(e, process.env, '-e');
+    if (v !== undefined) env.push(v);
+  }
+  return env;
+}
+
 export function toRunOptions(args: ParsedArgs): RunOptions {
   const [first, ...rest] = args.positionals;
   if (first === undefined) {
@@ -75,8 +96,7 @@ export function toRunOptions(args: ParsedArgs): RunOptions {
     rm: flag(args, 'rm'),
     detach: flag(args, 'detach'),
     name: str(args, 'name'),
-    env: list(args, 'env'),
-    envFiles: list(args, 'env-file'),
+    env: clientEnv(list(args, 'env-file'), list(args, 'env')),
     workdir: str(args, 'workdir'),
     user: str(args, 'user'),
     hostname: str(args, 'hostname'),

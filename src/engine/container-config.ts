@@ -16,9 +16,8 @@ export interface RunOptions {
   rm: boolean;
   detach: boolean;
   name?: string;
-  /** -e values in order, then --env-file lines: "KEY=VALUE" or "KEY" (taken from the caller's env). */
+  /** "KEY=VALUE" entries as the front resolved them (--env-file read, bare -e KEY looked up in its own env). */
   env: string[];
-  envFiles: string[];
   workdir?: string;
   user?: string;
   hostname?: string;
@@ -59,7 +58,7 @@ export interface RunOptions {
 /** Every option at docker's default: a base for tests and for programs using the engine directly. */
 export function defaultRunOptions(over: Partial<RunOptions> = {}): RunOptions {
   return {
-    command: [], interactive: false, tty: false, rm: false, detach: false, env: [], envFiles: [], network: 'none',
+    command: [], interactive: false, tty: false, rm: false, detach: false, env: [], network: 'none',
     resources: { ulimits: [] }, security: NO_SECURITY_FLAGS, logOpts: [], labels: [], volumes: [], mounts: [], tmpfs: [], readOnly: false, publish: [],
     publishAll: false, networkAliases: [], dns: [], dnsSearch: [], addHosts: [], expose: [], ...over,
   };

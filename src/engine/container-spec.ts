@@ -141,7 +141,6 @@ export function specToRunOptions(spec: ContainerSpec): RunOptions {
     detach: !(c.AttachStdin || c.AttachStdout || c.AttachStderr),
     name: spec.name || undefined,
     env: list(c.Env),
-    envFiles: [],
     workdir: c.WorkingDir || undefined,
     user: c.User || undefined,
     hostname: c.Hostname || undefined,

@@ -85,7 +85,7 @@ export class ImageStore {
   }
 
   /** rootfs tarball (file path, or '-' for stdin) → single-layer image tagged ref (ref optional: untagged). */
-  async importTarball(source: string, ref: string | undefined, opts: ImportOptions = {}): Promise<ImageRecord> {
+  async importTarball(source: string | NodeJS.ReadableStream, ref: string | undefined, opts: ImportOptions = {}): Promise<ImageRecord> {
     if (ref !== undefined) tagKey(ref); // refuse a bad name before reading anything
     const stream = openSource(source);
     return withContentLease(this.layout, async () => {
@@ -216,11 +216,9 @@ function lookup(repos: RepositoriesFile, text: string): string | undefined {
   return matches[0];
 }
 
-function openSource(source: string): NodeJS.ReadableStream {
-  if (source === '-') {
-    if (process.stdin.isTTY) throw new InvalidArgumentError('no tarball on stdin: pipe one in or name a file');
-    return process.stdin;
-  }
+/** A file by name, or a stream the front opened (its stdin, a request body). */
+function openSource(source: string | NodeJS.ReadableStream): NodeJS.ReadableStream {
+  if (typeof source !== 'string') return source;
   if (/^[a-z]+:\/\//i.test(source)) throw new InvalidArgumentError(`importing from a URL is not supported: ${source}`);
   let st: fs.Stats;
   try {

@@ -3,6 +3,7 @@ import type { CommandDefinition } from '../command';
 import { InvalidArgumentError } from '../../errors/errors';
 import { execContainer, type ExecOptions } from '../../engine/lifecycle/exec';
 import { engineDeps } from '../engine-deps';
+import { clientEnv } from '../run-options';
 import { pipedStdio } from '../piped-stdio';
 import type { StdioSlot } from '../../runtime/nsexec';
 
@@ -26,8 +27,9 @@ export const command: CommandDefinition<ExecOptions> = {
     const workdir = str(args, 'workdir');
     if (workdir !== undefined && !workdir.startsWith('/')) throw new InvalidArgumentError(`the working directory '${workdir}' is invalid, it needs to be an absolute path`);
     return {
-      ref, cmd, interactive: flag(args, 'interactive'), tty: flag(args, 'tty'), detach: flag(args, 'detach'), env: list(args, 'env'),
+      ref, cmd, interactive: flag(args, 'interactive'), tty: flag(args, 'tty'), detach: flag(args, 'detach'), env: clientEnv([], list(args, 'env')),
       workdir, user: str(args, 'user'), privileged: flag(args, 'privileged'),
+      // a bare -e KEY takes the caller's value here, on the client side, as docker's CLI does
     };
   },
   async run(opts, ctx) {

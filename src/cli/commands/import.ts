@@ -30,7 +30,8 @@ export const command: CommandDefinition<ImportCommandOptions> = {
   },
   async run(opts, ctx) {
     const store = new ImageStore(ctx.layout, ctx.log);
-    const image = await store.importTarball(opts.source, opts.ref, { changes: opts.changes, ...(opts.message !== undefined ? { message: opts.message } : {}) });
+    if (opts.source === '-' && process.stdin.isTTY) throw new InvalidArgumentError('no tarball on stdin: pipe one in or name a file');
+    const image = await store.importTarball(opts.source === '-' ? process.stdin : opts.source, opts.ref, { changes: opts.changes, ...(opts.message !== undefined ? { message: opts.message } : {}) });
     ctx.io.stdout.write(`${image.id}\n`);
     return 0;
   },

@@ -3,10 +3,16 @@ import { flag, str } from '../argv';
 import type { CommandDefinition } from '../command';
 import { InvalidArgumentError } from '../../errors/errors';
 import { loadArchive, openArchiveInput } from '../../image/archive/load';
+import type { TarSource } from '../../archive/tar-input';
 
 export interface LoadCommandOptions {
   input?: string;
   quiet: boolean;
+}
+
+function stdinArchive(): { source: TarSource; what: string } {
+  if (process.stdin.isTTY) throw new InvalidArgumentError('requested load from stdin, but stdin is a terminal', { hint: 'use -i FILE or pipe an archive in' });
+  return { source: process.stdin, what: 'stdin' };
 }
 
 export const command: CommandDefinition<LoadCommandOptions> = {
@@ -23,7 +29,7 @@ export const command: CommandDefinition<LoadCommandOptions> = {
     return { quiet: flag(args, 'quiet'), ...(input !== undefined ? { input } : {}) };
   },
   async run(opts, ctx) {
-    const { source, what } = openArchiveInput(opts.input);
+    const { source, what } = opts.input === undefined || opts.input === '-' ? stdinArchive() : openArchiveInput(opts.input);
     const { images } = await loadArchive(ctx.layout, ctx.log, source, what);
     if (!opts.quiet) {
       for (const img of images) {

@@ -1,9 +1,8 @@
 // docker create: the container's record and name, nothing running yet. Validation happens
 // before anything is written; a failure leaves no record and no name behind.
 import * as fs from 'node:fs';
-import { InvalidArgumentError } from '../../errors/errors';
 import { UndoStack } from '../../store/undo';
-import { buildContainerConfig, parseEnvFile, resolveEnvEntry, validateRunOptions, type RunOptions } from '../container-config';
+import { buildContainerConfig, resolveEnvEntry, validateRunOptions, type RunOptions } from '../container-config';
 import { newContainerId, randomName, type ContainerRecord } from '../container-store';
 import { readHostLimits } from '../host-limits';
 import { resolveResources } from '../resources';
@@ -16,30 +15,16 @@ import { validateNetworkOptions } from '../container-network';
 
 export const DEFAULT_IMAGE = 'busybox';
 
-function readUserEnv(opts: RunOptions): string[] {
-  const env: string[] = [];
-  for (const file of opts.envFiles) {
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new InvalidArgumentError(`open ${file}: ${code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`);
-    }
-    env.push(...parseEnvFile(text, process.env, file));
-  }
-  for (const e of opts.env) {
-    const v = resolveEnvEntry(e, process.env, '-e');
-    if (v !== undefined) env.push(v);
-  }
-  return env;
+/** Entries as the front resolved them (files read, bare names looked up by the caller): checked, bare names dropped. */
+function userEnv(opts: RunOptions): string[] {
+  return opts.env.map((e) => resolveEnvEntry(e, {}, '-e')).filter((e): e is string => e !== undefined);
 }
 
 export async function createContainer(opts: RunOptions, deps: EngineDeps): Promise<ContainerRecord> {
   validateRunOptions(opts);
   const limits = resolveResources(opts.resources, readHostLimits());
   for (const w of limits.warnings) deps.warn?.(w);
-  const userEnv = readUserEnv(opts);
+  const env = userEnv(opts);
   const imageRef = opts.image ?? DEFAULT_IMAGE;
   const security = resolveSecurityFlags(opts.security, {
     networkMode: opts.network, heldCapabilities: heldCapabilities(), ownOomScoreAdj: ownOomScoreAdj(),
@@ -49,7 +34,7 @@ export async function createContainer(opts: RunOptions, deps: EngineDeps): Promi
   const mounts = await resolveMounts(opts, image, deps);
   const id = newContainerId();
   const hostname = opts.hostname ?? id.slice(0, 12);
-  const { config, hostConfig, argv } = buildContainerConfig(opts, { ref: imageRef, config: image.config }, hostname, userEnv, limits, security.hostConfig);
+  const { config, hostConfig, argv } = buildContainerConfig(opts, { ref: imageRef, config: image.config }, hostname, env, limits, security.hostConfig);
   const record: ContainerRecord = {
     schemaVersion: 1, id, name: opts.name ?? randomName(), created: new Date().toISOString(), path: argv[0], args: argv.slice(1),
     image: imageRef, imageId: image.id, config, hostConfig: { ...hostConfig, PortBindings: network.ports }, lowerDirs: image.layerDirs, limits, mounts,

@@ -33,7 +33,7 @@ export async function execContainer(
   if (view.derived.status !== 'running' || !view.state) throw new FailedPreconditionError(`container ${record.name} is not running`);
   const state = view.state;
   const user = resolveUserInRootfs(`/proc/${state.pid}/root`, opts.user ?? record.config.User);
-  const extra = opts.env.map((e) => resolveEnvEntry(e, process.env, '-e')).filter((e): e is string => e !== undefined);
+  const extra = opts.env.map((e) => resolveEnvEntry(e, {}, '-e')).filter((e): e is string => e !== undefined);
   const env = mergeEnv(record.config.Env, opts.tty ? ['TERM=xterm'] : [], extra);
   // The container's own capabilities and no_new_privs; --privileged: all that mydocker holds.
   const hc = record.hostConfig;

@@ -55,12 +55,8 @@ function unknownFormat(what: string): never {
   throw new InvalidArgumentError(`${what} is not an image archive: it has neither manifest.json (docker-archive) nor oci-layout and index.json (oci-archive)`);
 }
 
-/** The input: a file, or stdin for "-" (refused on a terminal). */
-export function openArchiveInput(file: string | undefined): { source: TarSource; what: string } {
-  if (file === undefined || file === '-') {
-    if (process.stdin.isTTY) throw new InvalidArgumentError('requested load from stdin, but stdin is a terminal', { hint: 'use -i FILE or pipe an archive in' });
-    return { source: process.stdin, what: 'stdin' };
-  }
+/** An archive file (the fronts bring their own streams: stdin, a request body). */
+export function openArchiveInput(file: string): { source: TarSource; what: string } {
   let st: fs.Stats;
   try {
     st = fs.statSync(file);
