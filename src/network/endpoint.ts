@@ -185,7 +185,8 @@ export async function reclaimLeases(deps: NetDeps, network: string): Promise<num
     return reclaimed;
   }
   // host-local's own lock: no plugin runs on this network while we look
-  const ipamLock = new Lock(path.join(dir, 'lock')).acquire();
+  const ipamLock = new Lock(path.join(dir, 'lock'));
+  await ipamLock.acquireAsync('exclusive');
   try {
     reclaimed += reclaimFiles(deps, dir, files, network);
   } finally {

@@ -95,7 +95,8 @@ export async function withLockFile<T>(file: string, fn: () => Promise<T> | T): P
   await previous;
   const lock = new Lock(file);
   try {
-    lock.acquire();
+    // never blocks the event loop: a service keeps answering while another process holds the lock
+    await lock.acquireAsync('exclusive');
     return await fn();
   } finally {
     lock.release();
