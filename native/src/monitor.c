@@ -116,19 +116,56 @@ static void log_chunk(const char *stream, const char *data, size_t n) {
 
 /* ---- attach clients ------------------------------------------------------------------------ */
 
-static void send_frame(int fd, char type, const void *data, uint32_t n) {
-  unsigned char h[5] = { (unsigned char)type, n & 0xff, n >> 8 & 0xff, n >> 16 & 0xff, n >> 24 & 0xff };
-  if (write_all(fd, h, 5) == 0) write_all(fd, data, n);
-}
+/* A slow attach client must never stall the container (its output pipe would fill and block it):
+ * what a client cannot take at once waits in a buffer of its own, flushed when it can write; a
+ * client more than MAX_PENDING behind is dropped (the log file still has everything). */
+#define MAX_PENDING (1u << 20)
+static struct { char *buf; size_t len; } pending[MAX_CLIENTS];
 
 static void drop_client(int i) {
   close(clients[i]);
-  clients[i] = clients[--n_clients];
+  free(pending[i].buf);
+  n_clients--;
+  clients[i] = clients[n_clients];
   client_cleans[i] = client_cleans[n_clients];
+  pending[i] = pending[n_clients];
+  pending[n_clients].buf = NULL;
+  pending[n_clients].len = 0;
+}
+
+/* Sends what it can now; returns -1 when the client is gone. */
+static int flush_client(int i) {
+  while (pending[i].len) {
+    ssize_t w = send(clients[i], pending[i].buf, pending[i].len, MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return 0;
+    if (w <= 0) return -1;
+    memmove(pending[i].buf, pending[i].buf + w, pending[i].len - (size_t)w);
+    pending[i].len -= (size_t)w;
+  }
+  free(pending[i].buf);
+  pending[i].buf = NULL;
+  return 0;
+}
+
+static int queue_bytes(int i, const void *data, size_t n) {
+  if (pending[i].len + n > MAX_PENDING) return -1;
+  char *nb = realloc(pending[i].buf, pending[i].len + n);
+  if (!nb) return -1;
+  memcpy(nb + pending[i].len, data, n);
+  pending[i].buf = nb;
+  pending[i].len += n;
+  return 0;
+}
+
+static int send_frame(int i, char type, const void *data, uint32_t n) {
+  unsigned char h[5] = { (unsigned char)type, n & 0xff, n >> 8 & 0xff, n >> 16 & 0xff, n >> 24 & 0xff };
+  return queue_bytes(i, h, 5) < 0 || queue_bytes(i, data, n) < 0 ? -1 : flush_client(i);
 }
 
 static void broadcast(char type, const char *data, size_t n) {
-  for (int i = 0; i < n_clients; i++) send_frame(clients[i], type, data, (uint32_t)n);
+  for (int i = n_clients - 1; i >= 0; i--)
+    if (send_frame(i, type, data, (uint32_t)n) < 0) drop_client(i);
 }
 
 /* Reads one frame from client i; returns -1 when the client is gone. */
@@ -279,7 +316,7 @@ int main(int argc, char **argv) {
     p[n++] = (struct pollfd){ console >= 0 ? console : out_fd, POLLIN, 0 };
     p[n++] = (struct pollfd){ err_fd, POLLIN, 0 };
     int polled = n_clients; /* a client accepted below has no pollfd in this round */
-    for (int i = 0; i < polled; i++) p[n++] = (struct pollfd){ clients[i], POLLIN, 0 };
+    for (int i = 0; i < polled; i++) p[n++] = (struct pollfd){ clients[i], (short)(POLLIN | (pending[i].len ? POLLOUT : 0)), 0 };
     if (poll(p, (nfds_t)n, -1) < 0) {
       if (errno == EINTR) continue;
       break;
@@ -310,8 +347,10 @@ int main(int argc, char **argv) {
       if (r > 0) { log_chunk("stderr", buf, (size_t)r); broadcast('E', buf, (size_t)r); }
       else if (r == 0 || (errno != EINTR && errno != EAGAIN)) { close(err_fd); err_fd = -1; }
     }
-    for (int i = polled - 1; i >= 0; i--)
-      if (p[4 + i].revents && client_frame(i) < 0) drop_client(i);
+    for (int i = polled - 1; i >= 0; i--) {
+      short ev = p[4 + i].revents;
+      if (((ev & POLLOUT) && flush_client(i) < 0) || ((ev & (POLLIN | POLLHUP | POLLERR)) && client_frame(i) < 0)) drop_client(i);
+    }
     if (p[0].revents & POLLIN) {
       struct signalfd_siginfo si;
       if (read(sigfd, &si, sizeof si) != sizeof si) continue;
@@ -355,13 +394,22 @@ int main(int argc, char **argv) {
   broadcast('X', json, strlen(json));
   /* Let clients read to the end before the socket goes: a client writing (a resize) into a
    * closed socket would get EPIPE and lose the output still unread. They close after the exit. */
-  for (int i = 0; i < n_clients; i++) shutdown(clients[i], SHUT_WR);
+  int shut[MAX_CLIENTS] = { 0 };
   for (int waited = 0; n_clients && waited < 2000; waited += 50) {
     struct pollfd p[MAX_CLIENTS];
-    for (int i = 0; i < n_clients; i++) p[i] = (struct pollfd){ clients[i], POLLIN, 0 };
+    for (int i = 0; i < n_clients; i++) {
+      if (!pending[i].len && !shut[i]) shutdown(clients[i], SHUT_WR), shut[i] = 1;
+      p[i] = (struct pollfd){ clients[i], (short)(POLLIN | (pending[i].len ? POLLOUT : 0)), 0 };
+    }
     if (poll(p, (nfds_t)n_clients, 50) <= 0) continue;
-    for (int i = n_clients - 1; i >= 0; i--)
-      if (p[i].revents && recv(clients[i], buf, sizeof buf, MSG_DONTWAIT) <= 0) drop_client(i);
+    for (int i = n_clients - 1; i >= 0; i--) {
+      int gone = (p[i].revents & POLLOUT) && flush_client(i) < 0;
+      if (!gone && (p[i].revents & (POLLIN | POLLHUP | POLLERR))) gone = recv(clients[i], buf, sizeof buf, MSG_DONTWAIT) <= 0;
+      if (gone) {
+        drop_client(i);
+        shut[i] = shut[n_clients];
+      }
+    }
   }
   for (int i = n_clients - 1; i >= 0; i--) drop_client(i);
   unlink(opt.attach);

@@ -216,6 +216,23 @@ describe('attach', () => {
     ok(['rm', 'att']);
   });
 
+  test('an attach client that reads nothing never stalls the container: it is left behind, the log has everything', async () => {
+    const id = ok(['run', '-d', '--name', 'loud', 'busybox', 'sh', '-c', 'sleep 1; head -c 8000000 /dev/zero | tr "\\0" x; echo; echo done']).trim();
+    const sock = path.join(sb.runroot, 's', `${id.slice(0, 32)}.sock`);
+    const net = await import('node:net');
+    const client = net.createConnection(sock);
+    client.pause(); // never reads: its socket buffer fills at once
+    await new Promise<void>((resolve, reject) => client.once('connect', () => resolve()).once('error', reject));
+    try {
+      await until(() => status('loud') === 'exited', 20_000);
+      const logs = ok(['logs', '--tail', '1', 'loud']);
+      assert.equal(logs, 'done\n');
+    } finally {
+      client.destroy();
+      ok(['rm', '-f', 'loud']);
+    }
+  });
+
   test('attach to a stopped container is a clear error', () => {
     ok(['create', '--name', 'notrunning', 'busybox', 'true']);
     const r = sb.run(['attach', 'notrunning']);
