@@ -6,6 +6,7 @@ import { ConflictError, InvalidArgumentError } from '../errors/errors';
 import { ContainerStore, type ContainerRecord } from './container-store';
 import { viewContainer, type EngineDeps } from './lifecycle/context';
 import { parseLabels } from './container-config';
+import { matchesLabel } from './filters';
 import { dirSize } from '../volume/size';
 import { newAnonymousName, VolumeStore, type Volume } from '../volume/volume-store';
 
@@ -81,11 +82,7 @@ export function listVolumes(deps: EngineDeps, filters: VolumeFilters = { names: 
     if (users && filters.dangling !== !users.has(v.name)) return false;
     if (filters.names.length && !filters.names.some((n) => v.name.includes(n))) return false;
     if (filters.drivers.length && !filters.drivers.includes('local')) return false;
-    for (const l of filters.labels) {
-      const eq = l.indexOf('=');
-      const key = eq < 0 ? l : l.slice(0, eq);
-      if (!(key in v.labels) || (eq >= 0 && v.labels[key] !== l.slice(eq + 1))) return false;
-    }
+    for (const l of filters.labels) if (!matchesLabel(v.labels, l)) return false;
     return true;
   });
 }

@@ -2,31 +2,12 @@ import * as fs from 'node:fs';
 import { list, str, type ParsedArgs } from '../argv';
 import type { CommandDefinition } from '../command';
 import { eventsFile, parseEvents, type EngineEvent } from '../../engine/events';
-import { parseFilters } from '../../engine/lifecycle/list';
+import { EVENT_FILTERS, matchesEvent, parseFilters } from '../../engine/filters';
 import { parseTimeArg } from '../../engine/lifecycle/logs';
 import { renderTemplate } from '../format/template';
 
 interface EventsOptions { since?: string; until?: string; filters: string[]; format?: string }
 
-function matches(e: EngineEvent, filters: Map<string, string[]>): boolean {
-  for (const [key, values] of filters) {
-    const ok = values.some((v) => {
-      switch (key) {
-        case 'type': return e.type === v;
-        case 'event': return e.action === v;
-        case 'container': return e.type === 'container' && (e.id.startsWith(v) || e.attributes.name === v);
-        case 'image': return e.attributes.image === v;
-        case 'label': {
-          const [k, val] = v.split('=', 2);
-          return k in e.attributes && (val === undefined || e.attributes[k] === val);
-        }
-        default: return false;
-      }
-    });
-    if (!ok) return false;
-  }
-  return true;
-}
 
 function line(e: EngineEvent, format: string | undefined): string {
   if (format === 'json') return JSON.stringify(e);
@@ -56,7 +37,7 @@ export const command: CommandDefinition<EventsOptions> = {
     };
   },
   async run(opts, ctx) {
-    const filters = parseFilters(opts.filters, ['type', 'event', 'container', 'image', 'label']);
+    const filters = parseFilters(opts.filters, EVENT_FILTERS);
     const file = eventsFile(ctx.layout);
     const sinceNs = opts.since ? Date.parse(opts.since) * 1e6 : Date.now() * 1e6;
     const untilNs = opts.until ? Date.parse(opts.until) * 1e6 : Infinity;
@@ -78,7 +59,7 @@ export const command: CommandDefinition<EventsOptions> = {
         // no events yet
       }
       for (const e of parseEvents(text)) {
-        if (e.timeNano < sinceNs || e.timeNano > untilNs || !matches(e, filters)) continue;
+        if (e.timeNano < sinceNs || e.timeNano > untilNs || !matchesEvent(e, filters)) continue;
         ctx.io.stdout.write(line(e, opts.format) + '\n');
       }
       if (Date.now() * 1e6 > untilNs) return 0;

@@ -5,11 +5,12 @@ import type { CommandDefinition } from '../command';
 import { commandGroup } from '../command-group';
 import { eachContainer } from '../each-container';
 import { engineDeps } from '../engine-deps';
+import { matchesNetwork, NETWORK_FILTERS, parseFilters } from '../../engine/filters';
 import { formatRows, renderTemplate } from '../format/template';
 import { describeError, ENGINE_FAILURE_EXIT, InvalidArgumentError, NotFoundError } from '../../errors/errors';
 import { parseLabels } from '../../engine/container-config';
 import { connectNetwork, disconnectNetwork } from '../../engine/network-connect';
-import { createNetwork, inspectNetwork, listNetworks, pruneNetworks, removeNetwork, type NetworkSummary } from '../../network/networks';
+import { createNetwork, inspectNetwork, listNetworks, pruneNetworks, removeNetwork } from '../../network/networks';
 
 function needArgs(args: ParsedArgs, verb: string, n: number, exact = false): string[] {
   const p = args.positionals;
@@ -55,23 +56,6 @@ const create: CommandDefinition<CreateOpts> = {
 const LS_TABLE = 'table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.Scope}}';
 const LS_HEADERS = { '.ID': 'NETWORK ID', '.Name': 'NAME', '.Driver': 'DRIVER', '.Scope': 'SCOPE', '.Internal': 'INTERNAL', '.CreatedAt': 'CREATED AT' };
 
-function matches(n: NetworkSummary, filter: string): boolean {
-  const eq = filter.indexOf('=');
-  if (eq < 1) throw new InvalidArgumentError(`bad format of filter (expected name=value): ${filter}`);
-  const key = filter.slice(0, eq);
-  const value = filter.slice(eq + 1);
-  switch (key) {
-    case 'name': return n.Name.includes(value);
-    case 'id': return n.ID.startsWith(value);
-    case 'driver': return n.Driver === value;
-    case 'type': return value === 'builtin' ? ['bridge', 'host', 'none'].includes(n.Name) : value === 'custom' && !['bridge', 'host', 'none'].includes(n.Name);
-    case 'label': {
-      const [k, v] = value.split('=', 2);
-      return k in n.Labels && (v === undefined || n.Labels[k] === v);
-    }
-    default: throw new InvalidArgumentError(`invalid filter '${key}'`);
-  }
-}
 
 const ls: CommandDefinition<{ quiet: boolean; format?: string; noTrunc: boolean; filters: string[] }> = {
   name: 'network ls',
@@ -85,7 +69,8 @@ const ls: CommandDefinition<{ quiet: boolean; format?: string; noTrunc: boolean;
   ],
   toOptions: (args) => ({ quiet: flag(args, 'quiet'), format: str(args, 'format'), noTrunc: flag(args, 'no-trunc'), filters: list(args, 'filter') }),
   async run(o, ctx) {
-    const rows = listNetworks(engineDeps(ctx)).filter((n) => o.filters.every((f) => matches(n, f)))
+    const filters = parseFilters(o.filters, NETWORK_FILTERS);
+    const rows = listNetworks(engineDeps(ctx)).filter((n) => matchesNetwork(n, filters))
       .map((n) => ({ ...n, ID: o.noTrunc ? n.ID : n.ID.slice(0, 12) }));
     if (o.quiet) ctx.io.stdout.write(rows.map((r) => `${r.ID}\n`).join(''));
     else ctx.io.stdout.write(formatRows(rows, o.format, LS_TABLE, LS_HEADERS));

@@ -6,6 +6,9 @@ import { Lock } from '../../store/lock';
 import type { Status } from '../container-status';
 import { store, viewContainer, type ContainerView, type EngineDeps } from './context';
 import { releaseStopped } from './teardown';
+import { matchesLabel, parseFilters } from '../filters';
+
+export { parseFilters };
 
 export interface ListOptions {
   all: boolean;
@@ -17,17 +20,6 @@ export interface ListOptions {
 
 const STATUSES: Status[] = ['created', 'running', 'paused', 'restarting', 'exited', 'dead'];
 
-export function parseFilters(filters: string[], allowed: string[]): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const f of filters) {
-    const eq = f.indexOf('=');
-    const key = eq < 0 ? f : f.slice(0, eq);
-    if (eq < 0 || !allowed.includes(key)) throw new InvalidArgumentError(`invalid filter '${f}'`, { hint: `filters: ${allowed.join(', ')}` });
-    out.set(key, [...(out.get(key) ?? []), f.slice(eq + 1)]);
-  }
-  return out;
-}
-
 function matches(view: ContainerView, filters: Map<string, string[]>, imageIdsFor: (ref: string) => string | undefined): boolean {
   const { record } = view;
   for (const [key, values] of filters) {
@@ -38,11 +30,7 @@ function matches(view: ContainerView, filters: Map<string, string[]>, imageIdsFo
           return view.derived.status === v;
         case 'name': return new RegExp(v).test(record.name);
         case 'id': return record.id.startsWith(v);
-        case 'label': {
-          const eq = v.indexOf('=');
-          const k = eq < 0 ? v : v.slice(0, eq);
-          return k in record.config.Labels && (eq < 0 || record.config.Labels[k] === v.slice(eq + 1));
-        }
+        case 'label': return matchesLabel(record.config.Labels, v);
         case 'ancestor': return record.image === v || record.imageId === imageIdsFor(v) || record.imageId.startsWith(`sha256:${v}`);
         case 'exited': return view.derived.status === 'exited' && String(view.exit?.exitCode) === v;
         default: return false;
