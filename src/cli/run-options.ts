@@ -1,8 +1,16 @@
-// The options of `run` and `create` (docker's flags), and how they become the engine's RunOptions.
+// The options of `run` and `create` (docker's flags), and how they become the engine's ContainerSpec: the
+// client side of docker's CLI (flags parsed into Config/HostConfig/NetworkingConfig, sizes in bytes, ports and
+// mounts structured, files read here), so the engine sees the same input from the CLI as from the Engine API.
 import { flag, list, str, type OptionSpec, type ParsedArgs } from './argv';
 import { InvalidArgumentError } from '../errors/errors';
 import * as fs from 'node:fs';
-import { parseEnvFile, resolveEnvEntry, type RunOptions } from '../engine/container-config';
+import { parseEnvFile, parseLabels, parseLogOpts, parseRestartPolicy, resolveEnvEntry } from '../engine/container-config';
+import type { ContainerSpec, SpecHostConfig, SpecMount } from '../engine/container-spec';
+import { parseBytes } from '../engine/resources';
+import { parseDeviceFlag } from '../engine/security/devices';
+import { readSeccompProfileFile } from '../engine/security/container-security';
+import { parseExpose, parsePublishList } from '../network/ports';
+import { parseMountFlag } from '../volume/mount-spec';
 
 export const RUN_OPTIONS: OptionSpec[] = [
   { name: 'interactive', short: 'i', type: 'bool', description: 'Keep STDIN open' },
@@ -57,6 +65,7 @@ export const RUN_OPTIONS: OptionSpec[] = [
   { name: 'sysctl', type: 'list', description: 'Sysctl options' },
   { name: 'oom-score-adj', type: 'string', value: 'int', description: "Tune host's OOM preferences (-1000 to 1000)" },
   { name: 'userns', type: 'string', description: 'User namespace to use (host, auto[:size=N])' },
+  { name: 'stop-signal', type: 'string', description: 'Signal to stop the container' },
   { name: 'uidmap', type: 'list', description: 'UID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)' },
   { name: 'gidmap', type: 'list', description: 'GID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)' },
 ];
@@ -81,71 +90,184 @@ export function clientEnv(files: string[], entries: string[]): string[] {
   return env;
 }
 
-export function toRunOptions(args: ParsedArgs): RunOptions {
+const bad = (flag: string, value: string, why: string) => new InvalidArgumentError(`invalid value "${value}" for ${flag}: ${why}`);
+
+function integer(args: ParsedArgs, name: string): number | undefined {
+  const v = str(args, name);
+  if (v === undefined) return undefined;
+  if (!/^-?\d+$/.test(v.trim())) throw bad(`--${name}`, v, 'expected an integer');
+  return Number(v);
+}
+
+function bytes(args: ParsedArgs, name: string): number | undefined {
+  const v = str(args, name);
+  return v === undefined ? undefined : parseBytes(v, `--${name}`);
+}
+
+/** docker's ParseCPUs: "1.5" → 1.5e9 nano-CPUs. */
+function nanoCpus(args: ParsedArgs): number | undefined {
+  const v = str(args, 'cpus');
+  if (v === undefined) return undefined;
+  if (!/^\d*\.?\d+$/.test(v.trim()) || !Number.isFinite(Number(v))) throw bad('--cpus', v, 'expected a number of CPUs like 0.5 or 2');
+  return Math.round(Number(v) * 1e9);
+}
+
+/** name=soft[:hard], "unlimited" and -1 as -1 (docker's units.Ulimit). */
+function ulimits(values: string[]): NonNullable<SpecHostConfig['Ulimits']> {
+  return values.map((text) => {
+    const m = /^([a-z]+)=(-?\d+|unlimited)(?::(-?\d+|unlimited))?$/.exec(text);
+    if (!m) throw bad('--ulimit', text, 'expected <type>=<soft limit>[:<hard limit>]');
+    const num = (t: string) => (t === 'unlimited' ? -1 : Number(t));
+    return { Name: m[1], Soft: num(m[2]), Hard: num(m[3] ?? m[2]) };
+  });
+}
+
+function sysctls(values: string[]): Record<string, string> | null {
+  if (!values.length) return null;
+  const out: Record<string, string> = {};
+  for (const raw of values) {
+    const eq = raw.indexOf('=');
+    if (eq < 1) throw new InvalidArgumentError(`invalid --sysctl "${raw}": expected key=value`);
+    out[raw.slice(0, eq)] = raw.slice(eq + 1);
+  }
+  return out;
+}
+
+function oomScoreAdj(args: ParsedArgs): number | undefined {
+  const v = str(args, 'oom-score-adj');
+  if (v !== undefined && !/^-?\d+$/.test(v)) throw new InvalidArgumentError(`invalid --oom-score-adj "${v}": the range is [-1000, 1000]`);
+  return v === undefined ? undefined : Number(v);
+}
+
+/** As docker's CLI: a seccomp profile file is read here and travels as its JSON content. */
+function securityOpts(values: string[]): string[] {
+  return values.map((o) => {
+    const m = /^seccomp[=:](.+)$/.exec(o);
+    if (!m || ['unconfined', 'default', 'builtin'].includes(m[1]) || m[1].trimStart().startsWith('{')) return o;
+    return `seccomp=${readSeccompProfileFile(m[1])}`;
+  });
+}
+
+/** --mount's text, parsed and checked as the engine would, in the API's Mount shape. */
+function mountSpec(text: string): SpecMount {
+  const r = parseMountFlag(text);
+  switch (r.type) {
+    case 'bind':
+      return { Type: 'bind', Source: r.source, Target: r.destination, ReadOnly: r.readOnly, BindOptions: { Propagation: r.propagation } };
+    case 'volume':
+      return {
+        Type: 'volume', ...(r.name ? { Source: r.name } : {}), Target: r.destination, ReadOnly: r.readOnly,
+        VolumeOptions: { NoCopy: r.noCopy, Labels: r.labels },
+      };
+    case 'tmpfs': {
+      const opt = (key: string) => r.options.find((o) => o.startsWith(`${key}=`))?.slice(key.length + 1);
+      const size = opt('size');
+      const mode = opt('mode');
+      return {
+        Type: 'tmpfs', Target: r.destination, ReadOnly: r.readOnly,
+        TmpfsOptions: { ...(size ? { SizeBytes: Number(size) } : {}), ...(mode ? { Mode: parseInt(mode, 8) } : {}) },
+      };
+    }
+  }
+}
+
+function tmpfsMap(values: string[]): Record<string, string> | null {
+  if (!values.length) return null;
+  const out: Record<string, string> = {};
+  for (const v of values) {
+    const colon = v.indexOf(':');
+    out[colon < 0 ? v : v.slice(0, colon)] = colon < 0 ? '' : v.slice(colon + 1);
+  }
+  return out;
+}
+
+const keys = (list: string[]): Record<string, object> | null => (list.length ? Object.fromEntries(list.map((k) => [k, {}])) : null);
+const orNull = (list: string[]): string[] | null => (list.length ? list : null);
+
+/** run/create's flags → the ContainerSpec the engine takes (docker's CLI does this same work before it POSTs). */
+export function toContainerSpec(args: ParsedArgs): ContainerSpec {
   const [first, ...rest] = args.positionals;
   if (first === undefined) {
     throw new InvalidArgumentError('"run" requires at least 1 argument', { hint: "usage: mydocker run [OPTIONS] IMAGE [COMMAND] [ARG...]" });
   }
   // The book's `mydocker run -ti /bin/sh`: an absolute path is never an image reference.
   const implicitImage = first.startsWith('/');
+  const interactive = flag(args, 'interactive');
+  const detach = flag(args, 'detach');
+  const entrypoint = str(args, 'entrypoint');
+  const publish = parsePublishList(list(args, 'publish'));
+  const exposed = [...new Set([...list(args, 'expose').flatMap(parseExpose), ...Object.keys(publish)])];
+  const network = str(args, 'network') ?? str(args, 'net') ?? 'default';
+  const aliases = list(args, 'network-alias');
+  const ip = str(args, 'ip');
+  const volumes = list(args, 'volume');
+  const restart = str(args, 'restart');
+  const logOpts = list(args, 'log-opt');
   return {
-    image: implicitImage ? undefined : first,
-    command: implicitImage ? [first, ...rest] : rest,
-    interactive: flag(args, 'interactive'),
-    tty: flag(args, 'tty'),
-    rm: flag(args, 'rm'),
-    detach: flag(args, 'detach'),
-    name: str(args, 'name'),
-    env: clientEnv(list(args, 'env-file'), list(args, 'env')),
-    workdir: str(args, 'workdir'),
-    user: str(args, 'user'),
-    hostname: str(args, 'hostname'),
-    entrypoint: str(args, 'entrypoint'),
-    network: str(args, 'network') ?? str(args, 'net') ?? 'bridge',
-    resources: {
-      memory: str(args, 'memory'),
-      memorySwap: str(args, 'memory-swap'),
-      memoryReservation: str(args, 'memory-reservation'),
-      oomKillDisable: flag(args, 'oom-kill-disable'),
-      cpus: str(args, 'cpus'),
-      cpuShares: str(args, 'cpu-shares'),
-      cpuPeriod: str(args, 'cpu-period'),
-      cpuQuota: str(args, 'cpu-quota'),
-      cpusetCpus: str(args, 'cpuset-cpus'),
-      cpusetMems: str(args, 'cpuset-mems'),
-      pidsLimit: str(args, 'pids-limit'),
-      blkioWeight: str(args, 'blkio-weight'),
-      cgroupParent: str(args, 'cgroup-parent'),
-      ulimits: list(args, 'ulimit'),
+    ...(str(args, 'name') !== undefined ? { name: str(args, 'name') } : {}),
+    config: {
+      ...(implicitImage ? {} : { Image: first }),
+      Cmd: implicitImage ? [first, ...rest] : rest,
+      // docker: --entrypoint "" clears the image's entrypoint, sent as [""]
+      ...(entrypoint !== undefined ? { Entrypoint: [entrypoint] } : {}),
+      Env: clientEnv(list(args, 'env-file'), list(args, 'env')),
+      ...(str(args, 'workdir') !== undefined ? { WorkingDir: str(args, 'workdir') } : {}),
+      ...(str(args, 'user') !== undefined ? { User: str(args, 'user') } : {}),
+      ...(str(args, 'hostname') !== undefined ? { Hostname: str(args, 'hostname') } : {}),
+      Labels: parseLabels(list(args, 'label')),
+      Tty: flag(args, 'tty'),
+      OpenStdin: interactive,
+      StdinOnce: interactive && !detach,
+      AttachStdin: interactive && !detach,
+      AttachStdout: !detach,
+      AttachStderr: !detach,
+      ExposedPorts: keys(exposed),
+      Volumes: keys(volumes.filter((v) => !v.includes(':'))),
+      ...(str(args, 'stop-signal') !== undefined ? { StopSignal: str(args, 'stop-signal') } : {}),
     },
-    security: {
-      privileged: flag(args, 'privileged'),
-      capAdd: list(args, 'cap-add'),
-      capDrop: list(args, 'cap-drop'),
-      securityOpts: list(args, 'security-opt'),
-      devices: list(args, 'device'),
-      deviceCgroupRules: list(args, 'device-cgroup-rule'),
-      groupAdd: list(args, 'group-add'),
-      sysctls: list(args, 'sysctl'),
-      oomScoreAdj: str(args, 'oom-score-adj'),
-      userns: str(args, 'userns'),
-      uidmaps: list(args, 'uidmap'),
-      gidmaps: list(args, 'gidmap'),
+    hostConfig: {
+      Binds: orNull(volumes.filter((v) => v.includes(':'))),
+      Mounts: list(args, 'mount').map(mountSpec),
+      Tmpfs: tmpfsMap(list(args, 'tmpfs')),
+      PortBindings: publish,
+      PublishAllPorts: flag(args, 'publish-all'),
+      NetworkMode: network,
+      Dns: list(args, 'dns'),
+      DnsSearch: list(args, 'dns-search'),
+      ExtraHosts: list(args, 'add-host'),
+      ...(restart !== undefined ? { RestartPolicy: parseRestartPolicy(restart) } : {}),
+      ...(logOpts.length ? { LogConfig: parseLogOpts(logOpts) } : {}),
+      AutoRemove: flag(args, 'rm'),
+      ReadonlyRootfs: flag(args, 'read-only'),
+      Memory: bytes(args, 'memory'),
+      MemorySwap: str(args, 'memory-swap') === '-1' ? -1 : bytes(args, 'memory-swap'),
+      MemoryReservation: bytes(args, 'memory-reservation'),
+      OomKillDisable: flag(args, 'oom-kill-disable'),
+      NanoCpus: nanoCpus(args),
+      CpuShares: integer(args, 'cpu-shares'),
+      CpuPeriod: integer(args, 'cpu-period'),
+      CpuQuota: integer(args, 'cpu-quota'),
+      CpusetCpus: str(args, 'cpuset-cpus'),
+      CpusetMems: str(args, 'cpuset-mems'),
+      PidsLimit: integer(args, 'pids-limit'),
+      BlkioWeight: integer(args, 'blkio-weight'),
+      CgroupParent: str(args, 'cgroup-parent'),
+      Ulimits: ulimits(list(args, 'ulimit')),
+      Privileged: flag(args, 'privileged'),
+      CapAdd: list(args, 'cap-add'),
+      CapDrop: list(args, 'cap-drop'),
+      Devices: list(args, 'device').map(parseDeviceFlag),
+      DeviceCgroupRules: list(args, 'device-cgroup-rule'),
+      GroupAdd: list(args, 'group-add'),
+      Sysctls: sysctls(list(args, 'sysctl')),
+      OomScoreAdj: oomScoreAdj(args),
+      SecurityOpt: securityOpts(list(args, 'security-opt')),
+      UsernsMode: str(args, 'userns'),
+      UidMaps: list(args, 'uidmap'),
+      GidMaps: list(args, 'gidmap'),
     },
-    restart: str(args, 'restart'),
-    logOpts: list(args, 'log-opt'),
-    labels: list(args, 'label'),
-    volumes: list(args, 'volume'),
-    mounts: list(args, 'mount'),
-    tmpfs: list(args, 'tmpfs'),
-    readOnly: flag(args, 'read-only'),
-    publish: list(args, 'publish'),
-    publishAll: flag(args, 'publish-all'),
-    expose: list(args, 'expose'),
-    networkAliases: list(args, 'network-alias'),
-    ip: str(args, 'ip'),
-    dns: list(args, 'dns'),
-    dnsSearch: list(args, 'dns-search'),
-    addHosts: list(args, 'add-host'),
+    ...(aliases.length || ip !== undefined
+      ? { networkingConfig: { EndpointsConfig: { [network === 'default' ? 'bridge' : network]: { Aliases: aliases, ...(ip !== undefined ? { IPAMConfig: { IPv4Address: ip } } : {}) } } } }
+      : {}),
   };
 }

@@ -1,7 +1,8 @@
 // What a container is asked to be, in docker's own structure (the Engine API's create body:
-// Config + HostConfig + NetworkingConfig; sizes in bytes, ports and mounts parsed). The Engine API
-// front produces it from JSON; `specToRunOptions` is the engine's bridge onto its flag-shaped
-// internals (docs/engine-api.md says where that stands).
+// Config + HostConfig + NetworkingConfig; sizes in bytes, ports and mounts parsed). Every front
+// produces it: the CLI from flags (src/cli/run-options.ts), the Engine API from JSON, programs
+// directly. `specToRunOptions` maps it onto the engine's internal RunOptions, whose validators give
+// every front the same one-line errors (docs/engine-facade.md).
 import { InvalidArgumentError } from '../errors/errors';
 import type { RunOptions } from './container-config';
 import { NO_SECURITY_FLAGS } from './security/container-security';
@@ -79,6 +80,9 @@ export interface SpecHostConfig {
   /** As docker: a seccomp profile travels as its JSON content ("seccomp=<json>"). */
   SecurityOpt?: string[] | null;
   UsernsMode?: string;
+  /** mydocker's own (podman's --uidmap/--gidmap): CONTAINER_ID:HOST_ID:SIZE entries. */
+  UidMaps?: string[] | null;
+  GidMaps?: string[] | null;
 }
 
 export interface SpecNetworking {
@@ -96,6 +100,16 @@ export interface ContainerSpec {
 
 const list = <T>(v: T[] | null | undefined): T[] => v ?? [];
 const pos = (n: number | null | undefined): string | undefined => (n ? String(n) : undefined);
+/** Nano-CPUs as the decimal --cpus text, never in exponent form. */
+const cpusText = (nano: number): string => (nano / 1e9).toFixed(9).replace(/\.?0+$/, '');
+
+/** undefined/null/[]: the image's; [""]: none (docker's --entrypoint ""); otherwise the whole entrypoint. */
+function entrypointOf(e: SpecConfig['Entrypoint']): Pick<RunOptions, 'entrypoint' | 'entrypointArgs'> {
+  const list = typeof e === 'string' ? [e] : e ?? [];
+  if (!list.length) return {};
+  if (list.length === 1 && list[0] === '') return { entrypoint: '' };
+  return { entrypointArgs: list };
+}
 
 function mountFlag(m: SpecMount): string {
   if (!m.Target) throw new InvalidArgumentError('invalid mount config: Target is required');
@@ -129,12 +143,10 @@ export function specToRunOptions(spec: ContainerSpec): RunOptions {
   const endpoints = Object.entries(spec.networkingConfig?.EndpointsConfig ?? {});
   const mode = !h.NetworkMode || h.NetworkMode === 'default' ? 'bridge' : h.NetworkMode;
   const firstEndpoint = endpoints.find(([name]) => name === mode)?.[1] ?? endpoints[0]?.[1];
-  const entrypoint = c.Entrypoint === undefined ? undefined : c.Entrypoint === null ? '' : c.Entrypoint;
   return {
     image: c.Image,
     command: list(c.Cmd),
-    entrypointArgs: Array.isArray(entrypoint) ? entrypoint : undefined,
-    entrypoint: typeof entrypoint === 'string' ? entrypoint : Array.isArray(entrypoint) && !entrypoint.length ? '' : undefined,
+    ...entrypointOf(c.Entrypoint),
     interactive: c.OpenStdin === true,
     tty: c.Tty === true,
     rm: h.AutoRemove === true,
@@ -147,7 +159,7 @@ export function specToRunOptions(spec: ContainerSpec): RunOptions {
     network: mode,
     resources: {
       memory: pos(h.Memory), memorySwap: h.MemorySwap ? String(h.MemorySwap) : undefined, memoryReservation: pos(h.MemoryReservation),
-      oomKillDisable: h.OomKillDisable === true, cpus: h.NanoCpus ? String(h.NanoCpus / 1e9) : undefined, cpuShares: pos(h.CpuShares),
+      oomKillDisable: h.OomKillDisable === true, cpus: h.NanoCpus ? cpusText(h.NanoCpus) : undefined, cpuShares: pos(h.CpuShares),
       cpuPeriod: pos(h.CpuPeriod), cpuQuota: pos(h.CpuQuota), cpusetCpus: h.CpusetCpus || undefined, cpusetMems: h.CpusetMems || undefined,
       pidsLimit: h.PidsLimit ? String(h.PidsLimit) : undefined, blkioWeight: pos(h.BlkioWeight), cgroupParent: h.CgroupParent || undefined,
       ulimits: list(h.Ulimits).map((u) => `${u.Name}=${u.Soft}:${u.Hard}`),
@@ -159,7 +171,7 @@ export function specToRunOptions(spec: ContainerSpec): RunOptions {
       deviceCgroupRules: list(h.DeviceCgroupRules), groupAdd: list(h.GroupAdd),
       sysctls: Object.entries(h.Sysctls ?? {}).map(([k, v]) => `${k}=${v}`),
       oomScoreAdj: h.OomScoreAdj ? String(h.OomScoreAdj) : undefined, securityOpts: list(h.SecurityOpt),
-      userns: h.UsernsMode || undefined,
+      userns: h.UsernsMode || undefined, uidmaps: list(h.UidMaps), gidmaps: list(h.GidMaps),
     },
     restart: h.RestartPolicy?.Name
       ? `${h.RestartPolicy.Name}${h.RestartPolicy.Name === 'on-failure' && h.RestartPolicy.MaximumRetryCount ? `:${h.RestartPolicy.MaximumRetryCount}` : ''}`

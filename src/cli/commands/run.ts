@@ -1,26 +1,27 @@
 import type { CommandDefinition } from '../command';
-import { RUN_OPTIONS, toRunOptions } from '../run-options';
+import { RUN_OPTIONS, toContainerSpec } from '../run-options';
 import { InvalidArgumentError } from '../../errors/errors';
-import type { RunOptions } from '../../engine/container-config';
-import { runContainer } from '../../engine/lifecycle/run';
+import type { ContainerSpec } from '../../engine/container-spec';
 import { terminalAttach } from '../attach-terminal';
-import { engineDeps } from '../engine-deps';
+import { engineFor } from '../engine-deps';
 
-export const command: CommandDefinition<RunOptions> = {
+export const command: CommandDefinition<ContainerSpec> = {
   name: 'run',
   usage: '[OPTIONS] IMAGE [COMMAND] [ARG...]',
   summary: 'Create and run a new container from an image (IMAGE may be left out when COMMAND is an absolute path: busybox runs it)',
   stopAtPositional: true,
   options: RUN_OPTIONS,
-  toOptions: toRunOptions,
-  async run(opts, ctx) {
-    if (opts.tty && opts.interactive && !opts.detach && !process.stdin.isTTY) {
+  toOptions: toContainerSpec,
+  async run(spec, ctx) {
+    const { Tty: tty = false, OpenStdin: interactive = false } = spec.config;
+    const detach = !spec.config.AttachStdout;
+    if (tty && interactive && !detach && !process.stdin.isTTY) {
       throw new InvalidArgumentError('the input device is not a TTY', { hint: 'drop -t, or run from a terminal' });
     }
-    if (opts.tty && process.stdout.isTTY) opts.consoleSize = { rows: process.stdout.rows, cols: process.stdout.columns };
-    const attach = opts.detach ? undefined : terminalAttach({ tty: opts.tty, stdin: opts.interactive, io: ctx.io, detachKeys: opts.tty && opts.interactive });
-    const result = await runContainer(opts, engineDeps(ctx), attach);
-    if (opts.detach) {
+    if (tty && process.stdout.isTTY) spec.consoleSize = { rows: process.stdout.rows, cols: process.stdout.columns };
+    const attach = detach ? undefined : terminalAttach({ tty, stdin: interactive, io: ctx.io, detachKeys: tty && interactive });
+    const result = await engineFor(ctx).runContainer(spec, attach);
+    if (detach) {
       ctx.io.stdout.write(`${result.id}\n`);
       return 0;
     }

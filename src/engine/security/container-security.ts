@@ -83,7 +83,7 @@ export function resolveSecurityFlags(flags: SecurityFlags, ctx: SecurityContext)
   const securityOpt = flags.securityOpts.map((o) => {
     const m = /^seccomp[=:](.+)$/.exec(o);
     if (!m || m[1] === 'unconfined' || m[1] === 'default' || m[1] === 'builtin') return o;
-    return `seccomp=${JSON.stringify(readProfileFile(m[1]))}`;
+    return `seccomp=${JSON.stringify(inlineProfile(m[1]))}`;
   });
   if (opts.seccomp !== 'default' && opts.seccomp !== 'unconfined') seccompProfile({ ...opts, seccomp: readProfileSource(securityOpt) });
   return {
@@ -117,9 +117,8 @@ function parseOomScoreAdj(value: string | undefined, ctx: SecurityContext): numb
   return n;
 }
 
-function readProfileFile(file: string): unknown {
-  // the Engine API carries the profile itself, as docker's CLI sends it
-  if (file.trimStart().startsWith('{')) return JSON.parse(JSON.stringify(parseDockerProfile(file, 'in --security-opt')));
+/** A seccomp profile file read and checked by the client (as docker's CLI does): its JSON, for SecurityOpt. */
+export function readSeccompProfileFile(file: string): string {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -127,7 +126,15 @@ function readProfileFile(file: string): unknown {
     const code = (err as NodeJS.ErrnoException).code;
     throw new InvalidArgumentError(`opening seccomp profile (${file}) failed: ${code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`);
   }
-  return JSON.parse(JSON.stringify(parseDockerProfile(text, file)));
+  return JSON.stringify(parseDockerProfile(text, file));
+}
+
+/** The engine takes a profile only as content: a path would let an API client make it read host files. */
+function inlineProfile(value: string): unknown {
+  if (!value.trimStart().startsWith('{')) {
+    throw new InvalidArgumentError(`seccomp profile "${value}" must be given as its JSON content (the client reads the file)`);
+  }
+  return JSON.parse(JSON.stringify(parseDockerProfile(value, 'in --security-opt')));
 }
 
 /** The profile content kept in SecurityOpt (the last seccomp= wins, as in docker). */
