@@ -14,7 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import { randomBytes } from 'node:crypto';
 import type { TarInput, TarWriteEntry } from '../archive/tar-writer';
 import { tarStream } from '../archive/tar-writer';
-import { FailedPreconditionError, InternalError, InvalidArgumentError } from '../errors/errors';
+import { FailedPreconditionError, InternalError } from '../errors/errors';
 import { processStartTime } from '../image/tmp';
 import type { Logger } from '../log/log';
 import { isMountpoint, unmountOverlay } from '../storage/overlay';
@@ -246,21 +246,3 @@ export function containerIds(record: ContainerRecord): TreeWalkOptions['ids'] {
   return maps && { uid: (id) => containerId(maps, 'uid', id), gid: (id) => containerId(maps, 'gid', id) };
 }
 
-/** export -o FILE: written next to FILE and renamed into place, so a failed export leaves no partial file. */
-export async function exportContainerToFile(deps: EngineDeps, ref: string, file: string): Promise<void> {
-  const dir = path.dirname(path.resolve(file));
-  if (!fs.existsSync(dir)) throw new InvalidArgumentError(`cannot write ${file}: directory ${dir} does not exist`);
-  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    const stream = fs.createWriteStream(tmp, { flags: 'wx', mode: 0o644 });
-    await exportContainer(deps, ref, stream);
-    await new Promise<void>((resolve, reject) => {
-      stream.on('error', reject);
-      stream.end(() => resolve());
-    });
-    fs.renameSync(tmp, file);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
-}

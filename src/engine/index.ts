@@ -13,7 +13,7 @@ import { loadArchive } from '../image/archive/load';
 import type { TarSource } from '../archive/tar-input';
 import { historyRows, inspectImage } from '../image/inspect';
 import type { Logger } from '../log/log';
-import { connectNetwork, disconnectNetwork, type ConnectOptions } from './network-connect';
+import { connectNetwork, containerPorts, disconnectNetwork, type ConnectOptions } from './network-connect';
 import { createNetwork, inspectNetwork, listNetworks, pruneNetworks, removeNetwork, type CreateNetworkOptions } from '../network/networks';
 import { Layout } from '../store/layout';
 import { createVolume, inspectVolume, listVolumes, pruneVolumes, removeVolume, type VolumeFilters } from './volumes';
@@ -24,7 +24,7 @@ import { eventsFile, parseEvents, type EngineEvent } from './events';
 import { exportContainer } from './export';
 import { cleanupAfterExit } from './lifecycle/cleanup';
 import { lockContainer, store, viewContainer, type EngineDeps } from './lifecycle/context';
-import { copyFiles, type CopyOptions, type CpTarget } from './lifecycle/cp';
+import { copyFiles, statPath, type CopyOptions, type CpTarget } from './lifecycle/cp';
 import { createContainer } from './lifecycle/create';
 import { execContainer, type ExecOptions } from './lifecycle/exec';
 import { inspectContainer, type ContainerInspect } from './lifecycle/inspect';
@@ -41,6 +41,12 @@ import { diskUsage } from './system-df';
 import { resetSystem } from './system-reset';
 import type { InitStreams, StdioSlot } from '../runtime/nsexec';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { RegistryClient } from '../image/registry/client';
+import { storeCredentials, type Credentials } from '../image/registry/credentials';
+import { parseReference } from '../image/reference';
+import { registryFromArgument } from '../image/registry/login';
 
 export type { ContainerSpec } from './container-spec';
 export type { EngineDeps } from './lifecycle/context';
@@ -162,13 +168,21 @@ export class Engine {
     return topContainer(this.deps, ref, psArgs);
   }
 
-  stats(refs: string[], intervalMs?: number) {
-    const views = refs.map((r) => viewContainer(this.deps, store(this.deps).resolve(r)));
+  /** One sample per container named; with none named, of every running container (every one with all). */
+  async stats(refs: string[], intervalMs?: number, all = false) {
+    const views = refs.length
+      ? refs.map((r) => viewContainer(this.deps, store(this.deps).resolve(r)))
+      : await listContainers(this.deps, { all, filters: [] });
     return sampleStats(this.deps, views, intervalMs);
   }
 
   copy(src: CpTarget, dst: CpTarget, opts: CopyOptions = {}): Promise<void> {
     return copyFiles(this.deps, src, dst, opts);
+  }
+
+  /** lstat of a path inside a container, resolved in its root (the Engine API's archive HEAD). */
+  statContainerPath(ref: string, p: string) {
+    return statPath(this.deps, ref, p);
   }
 
   exportContainer(ref: string, out: NodeJS.WritableStream): Promise<void> {
@@ -197,16 +211,29 @@ export class Engine {
     return inspectImage(this.deps.layout, await this.deps.images.resolve(ref));
   }
 
-  async imageHistory(ref: string) {
-    return historyRows(this.deps.layout, await this.deps.images.resolve(ref), { noTrunc: true, human: false });
+  async imageHistory(ref: string, opts: { noTrunc: boolean; human: boolean } = { noTrunc: true, human: false }) {
+    return historyRows(this.deps.layout, await this.deps.images.resolve(ref), opts);
   }
 
-  pullImage(ref: string, opts: PullOptions = {}): Promise<PullResult> {
-    return pullImage(this.deps.layout, this.deps.log, ref, opts);
+  /** With credentials: the caller's (the Engine API's X-Registry-Auth) instead of the stored ones. */
+  pullImage(ref: string, opts: PullOptions & { credentials?: Credentials } = {}): Promise<PullResult> {
+    const { credentials, ...rest } = opts;
+    return withCredentials(ref, credentials, (authFile) => pullImage(this.deps.layout, this.deps.log, ref, { ...rest, ...(authFile ? { authFile } : {}) }));
   }
 
-  pushImage(ref: string, opts: PushOptions = {}): Promise<PushResult> {
-    return pushImage(this.deps.layout, this.deps.log, ref, opts);
+  pushImage(ref: string, opts: PushOptions & { credentials?: Credentials } = {}): Promise<PushResult> {
+    const { credentials, ...rest } = opts;
+    return withCredentials(ref, credentials, (authFile) => pushImage(this.deps.layout, this.deps.log, ref, { ...rest, ...(authFile ? { authFile } : {}) }));
+  }
+
+  /** docker login through the Engine API: the credentials are checked, not stored (the client keeps them). */
+  async checkRegistryLogin(server: string, creds: Credentials): Promise<void> {
+    const client = await RegistryClient.connect(registryFromArgument(server), { credentials: creds, log: this.deps.log });
+    try {
+      await client.checkLogin();
+    } finally {
+      client.close();
+    }
   }
 
   tagImage(source: string, target: string): Promise<void> {
@@ -230,7 +257,7 @@ export class Engine {
     return loadArchive(this.deps.layout, this.deps.log, source, what);
   }
 
-  importImage(source: string, ref: string | undefined, opts: Parameters<ImageStore['importTarball']>[2] = {}): Promise<ImageRecord> {
+  importImage(source: string | NodeJS.ReadableStream, ref: string | undefined, opts: Parameters<ImageStore['importTarball']>[2] = {}): Promise<ImageRecord> {
     return this.deps.images.importTarball(source, ref, opts);
   }
 
@@ -262,6 +289,11 @@ export class Engine {
 
   connectNetwork(network: string, container: string, opts: ConnectOptions): Promise<void> {
     return connectNetwork(this.deps, network, container, opts);
+  }
+
+  /** docker port: the container's name and the host ports its published ports are bound to now. */
+  containerPorts(ref: string) {
+    return containerPorts(this.deps, ref);
   }
 
   disconnectNetwork(network: string, container: string): Promise<void> {
@@ -333,5 +365,18 @@ export class Engine {
 
   resetSystem() {
     return resetSystem(this.deps);
+  }
+}
+
+/** Runs fn with the credentials in a private auth file of their own (0600 in a 0700 temp dir), removed after. */
+async function withCredentials<T>(ref: string, creds: Credentials | undefined, fn: (authFile?: string) => Promise<T>): Promise<T> {
+  if (!creds) return fn();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mydocker-auth-'));
+  try {
+    const file = path.join(dir, 'auth.json');
+    storeCredentials(parseReference(ref).domain, creds, file);
+    return await fn(file);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }

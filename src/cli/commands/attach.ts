@@ -1,9 +1,8 @@
 import { flag, type ParsedArgs } from '../argv';
 import type { CommandDefinition } from '../command';
 import { InvalidArgumentError } from '../../errors/errors';
-import { attachContainer } from '../../engine/lifecycle/misc';
 import { terminalAttach } from '../attach-terminal';
-import { engineDeps } from '../engine-deps';
+import { engineFor } from '../engine-deps';
 
 export const command: CommandDefinition<{ ref: string; noStdin: boolean }> = {
   name: 'attach',
@@ -15,7 +14,7 @@ export const command: CommandDefinition<{ ref: string; noStdin: boolean }> = {
     return { ref: args.positionals[0], noStdin: flag(args, 'no-stdin') };
   },
   async run(opts, ctx) {
-    const { client, record, state } = await attachContainer(engineDeps(ctx), opts.ref, !opts.noStdin);
+    const { client, record, state } = await engineFor(ctx).attachContainer(opts.ref, !opts.noStdin);
     const stdin = !opts.noStdin && record.config.OpenStdin;
     const { detached } = await terminalAttach({ tty: record.config.Tty, stdin, io: ctx.io, detachKeys: true })(client, state, record);
     if (detached) return 0;

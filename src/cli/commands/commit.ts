@@ -1,9 +1,9 @@
 // mydocker commit [OPTIONS] CONTAINER [REPOSITORY[:TAG]]: the container's changes as a new image; prints its id.
 import { list, str } from '../argv';
 import type { CommandDefinition } from '../command';
-import { engineDeps } from '../engine-deps';
+import { engineFor } from '../engine-deps';
 import { InvalidArgumentError } from '../../errors/errors';
-import { commitContainer, type CommitOptions } from '../../engine/commit';
+import type { CommitOptions } from '../../engine/commit';
 import { parseChanges } from '../../image/changes';
 
 export const command: CommandDefinition<CommitOptions & { container: string }> = {
@@ -31,7 +31,7 @@ export const command: CommandDefinition<CommitOptions & { container: string }> =
     };
   },
   async run(opts, ctx) {
-    const image = await commitContainer(engineDeps(ctx), opts.container, opts);
+    const image = await engineFor(ctx).commitContainer(opts.container, opts);
     ctx.io.stdout.write(`${image.id}\n`);
     return 0;
   },

@@ -1,9 +1,8 @@
 // mydocker container COMMAND: docker's container management group.
 import type { CommandDefinition } from '../command';
 import { commandGroup } from '../command-group';
-import { pruneContainers } from '../../engine/lifecycle/misc';
 import { flag } from '../argv';
-import { engineDeps } from '../engine-deps';
+import { engineFor } from '../engine-deps';
 import { confirm } from '../confirm';
 
 const prune: CommandDefinition<{ force: boolean }> = {
@@ -14,7 +13,7 @@ const prune: CommandDefinition<{ force: boolean }> = {
   toOptions: (args) => ({ force: flag(args, 'force') }),
   async run(opts, ctx) {
     if (!opts.force && !(await confirm(ctx, 'This will remove all stopped containers.'))) return 0;
-    const removed = await pruneContainers(engineDeps(ctx));
+    const removed = await engineFor(ctx).pruneContainers();
     if (removed.length) ctx.io.stdout.write(`Deleted Containers:\n${removed.map((id) => `${id}\n`).join('')}\n`);
     ctx.io.stdout.write(`Total reclaimed space: 0B\n`);
     return 0;

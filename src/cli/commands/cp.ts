@@ -1,8 +1,8 @@
 import { flag, type ParsedArgs } from '../argv';
 import type { CommandDefinition } from '../command';
 import { InvalidArgumentError } from '../../errors/errors';
-import { copyFiles, parseCpArg, type CopyOptions, type CpTarget } from '../../engine/lifecycle/cp';
-import { engineDeps } from '../engine-deps';
+import { parseCpArg, type CopyOptions, type CpTarget } from '../../engine/lifecycle/cp';
+import { engineFor } from '../engine-deps';
 
 interface CpOptions extends CopyOptions { src: CpTarget; dst: CpTarget }
 
@@ -23,7 +23,7 @@ export const command: CommandDefinition<CpOptions> = {
     return { src, dst, archive: flag(args, 'archive'), followLink: flag(args, 'follow-link') };
   },
   async run(opts, ctx) {
-    await copyFiles(engineDeps(ctx), opts.src, opts.dst, { archive: opts.archive, followLink: opts.followLink });
+    await engineFor(ctx).copy(opts.src, opts.dst, { archive: opts.archive, followLink: opts.followLink });
     return 0;
   },
 };

@@ -1,7 +1,7 @@
-import * as fs from 'node:fs';
 import { list, str, type ParsedArgs } from '../argv';
 import type { CommandDefinition } from '../command';
-import { eventsFile, parseEvents, type EngineEvent } from '../../engine/events';
+import type { EngineEvent } from '../../engine/events';
+import { engineFor } from '../engine-deps';
 import { EVENT_FILTERS, matchesEvent, parseFilters } from '../../engine/filters';
 import { parseTimeArg } from '../../engine/lifecycle/logs';
 import { renderTemplate } from '../format/template';
@@ -38,32 +38,12 @@ export const command: CommandDefinition<EventsOptions> = {
   },
   async run(opts, ctx) {
     const filters = parseFilters(opts.filters, EVENT_FILTERS);
-    const file = eventsFile(ctx.layout);
-    const sinceNs = opts.since ? Date.parse(opts.since) * 1e6 : Date.now() * 1e6;
-    const untilNs = opts.until ? Date.parse(opts.until) * 1e6 : Infinity;
-    let offset = 0;
-    for (;;) {
-      let text = '';
-      try {
-        const fd = fs.openSync(file, 'r');
-        const size = fs.fstatSync(fd).size;
-        if (size > offset) {
-          const buf = Buffer.alloc(size - offset);
-          fs.readSync(fd, buf, 0, buf.length, offset);
-          const cut = buf.lastIndexOf(0x0a) + 1;
-          text = buf.subarray(0, cut).toString('utf8');
-          offset += cut;
-        }
-        fs.closeSync(fd);
-      } catch {
-        // no events yet
-      }
-      for (const e of parseEvents(text)) {
-        if (e.timeNano < sinceNs || e.timeNano > untilNs || !matchesEvent(e, filters)) continue;
-        ctx.io.stdout.write(line(e, opts.format) + '\n');
-      }
-      if (Date.now() * 1e6 > untilNs) return 0;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    const events = engineFor(ctx).events({
+      sinceNs: opts.since ? Date.parse(opts.since) * 1e6 : Date.now() * 1e6,
+      ...(opts.until ? { untilNs: Date.parse(opts.until) * 1e6 } : {}),
+      follow: true,
+    });
+    for await (const e of events) if (matchesEvent(e, filters)) ctx.io.stdout.write(line(e, opts.format) + '\n');
+    return 0;
   },
 };

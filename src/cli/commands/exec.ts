@@ -1,8 +1,8 @@
 import { flag, list, str, type ParsedArgs } from '../argv';
 import type { CommandDefinition } from '../command';
 import { InvalidArgumentError } from '../../errors/errors';
-import { execContainer, type ExecOptions } from '../../engine/lifecycle/exec';
-import { engineDeps } from '../engine-deps';
+import type { ExecOptions } from '../../engine/lifecycle/exec';
+import { engineFor } from '../engine-deps';
 import { clientEnv } from '../run-options';
 import { pipedStdio } from '../piped-stdio';
 import type { StdioSlot } from '../../runtime/nsexec';
@@ -41,7 +41,7 @@ export const command: CommandDefinition<ExecOptions> = {
       : opts.tty ? [opts.interactive ? 'inherit' : 'ignore', 'inherit', 'inherit'] : [opts.interactive ? 'pipe' : 'ignore', 'pipe', 'pipe'];
     let result;
     try {
-      result = await execContainer(engineDeps(ctx), opts, stdio, piped && ((s) => piped.connect(s)));
+      result = await engineFor(ctx).exec(opts, stdio, piped && ((s) => piped.connect(s)));
     } finally {
       await piped?.finish();
     }

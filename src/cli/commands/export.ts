@@ -1,9 +1,9 @@
 // mydocker export [-o FILE] CONTAINER: the container's filesystem as a tar archive (STDOUT by default).
 import { str } from '../argv';
 import type { CommandDefinition } from '../command';
-import { engineDeps } from '../engine-deps';
+import { engineFor } from '../engine-deps';
+import { writeFileAtomically } from '../output-file';
 import { InvalidArgumentError } from '../../errors/errors';
-import { exportContainer, exportContainerToFile } from '../../engine/export';
 
 export const command: CommandDefinition<{ container: string; output?: string }> = {
   name: 'export',
@@ -16,14 +16,14 @@ export const command: CommandDefinition<{ container: string; output?: string }> 
     return { container: args.positionals[0], ...(output !== undefined ? { output } : {}) };
   },
   async run(opts, ctx) {
-    const deps = engineDeps(ctx);
+    const engine = engineFor(ctx);
     if (opts.output !== undefined) {
-      await exportContainerToFile(deps, opts.container, opts.output);
+      await writeFileAtomically(opts.output, (out) => engine.exportContainer(opts.container, out));
       return 0;
     }
     const stdout = ctx.io.stdout as NodeJS.WritableStream & { isTTY?: boolean };
     if (stdout.isTTY) throw new InvalidArgumentError('cowardly refusing to save to a terminal', { hint: 'use the -o flag or redirect' });
-    await exportContainer(deps, opts.container, stdout);
+    await engine.exportContainer(opts.container, stdout);
     return 0;
   },
 };

@@ -2,8 +2,7 @@
 import { flag, str } from '../argv';
 import type { CommandDefinition } from '../command';
 import { InvalidArgumentError } from '../../errors/errors';
-import { historyRows } from '../../image/inspect';
-import { ImageStore } from '../../image/store';
+import { engineFor } from '../engine-deps';
 import { formatRows } from '../format/template';
 
 export interface HistoryCommandOptions {
@@ -32,8 +31,7 @@ export const command: CommandDefinition<HistoryCommandOptions> = {
     return { image: args.positionals[0], noTrunc: flag(args, 'no-trunc'), quiet: flag(args, 'quiet'), human: args.options.get('human') !== false, ...(format !== undefined ? { format } : {}) };
   },
   async run(opts, ctx) {
-    const img = await new ImageStore(ctx.layout, ctx.log).resolve(opts.image);
-    const rows = historyRows(ctx.layout, img, { noTrunc: opts.noTrunc, human: opts.human });
+    const rows = await engineFor(ctx).imageHistory(opts.image, { noTrunc: opts.noTrunc, human: opts.human });
     if (!opts.human) for (const r of rows) r.CreatedSince = r.CreatedAt;
     if (opts.quiet) ctx.io.stdout.write(rows.map((r) => `${r.ID}\n`).join(''));
     else ctx.io.stdout.write(formatRows(rows, opts.format, 'table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}', HEADERS));

@@ -6,12 +6,9 @@ import type { AnyCommand, CommandDefinition } from '../command';
 import { commandGroup } from '../command-group';
 import { InvalidArgumentError, NotFoundError } from '../../errors/errors';
 import { humanSize } from '../../image/display';
-import { inspectImage } from '../../image/inspect';
-import { pruneImages } from '../../image/remove';
-import { ImageStore } from '../../image/store';
 import { renderFormat } from '../format/template';
 import { reportError } from '../main';
-import { containerUses } from './rmi';
+import { engineFor } from '../engine-deps';
 
 const inspect: CommandDefinition<{ images: string[]; format?: string }> = {
   name: 'image inspect',
@@ -24,12 +21,12 @@ const inspect: CommandDefinition<{ images: string[]; format?: string }> = {
     return { images: args.positionals, ...(format !== undefined ? { format } : {}) };
   },
   async run(opts, ctx) {
-    const store = new ImageStore(ctx.layout, ctx.log);
+    const engine = engineFor(ctx);
     const found = [];
     let code = 0;
     for (const name of opts.images) {
-      const img = await store.find(name);
-      if (img) found.push(inspectImage(ctx.layout, img));
+      const img = await engine.images.find(name);
+      if (img) found.push(await engine.inspectImage(img.id));
       else code = reportError(new NotFoundError(`no such image: ${name}`), 'image inspect', ctx.io.stderr);
     }
     if (opts.format !== undefined) ctx.io.stdout.write(found.map((i) => `${renderFormat(opts.format ?? '', i)}\n`).join(''));
@@ -54,7 +51,7 @@ const prune: CommandDefinition<{ all: boolean; force: boolean }> = {
     if (!opts.force) {
       if (!(await confirm(ctx, `This will remove ${opts.all ? 'all images without at least one container associated to them' : 'all dangling images'}.`))) return 0;
     }
-    const result = await pruneImages(ctx.layout, ctx.log, { all: opts.all, containers: containerUses(ctx.layout) });
+    const result = await engineFor(ctx).pruneImages({ all: opts.all });
     if (result.events.length) ctx.io.stdout.write(`Deleted Images:\n${result.events.map((e) => `${e.kind}: ${e.value}\n`).join('')}\n`);
     ctx.io.stdout.write(`Total reclaimed space: ${humanSize(result.reclaimed)}\n`);
     return 0;

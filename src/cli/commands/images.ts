@@ -4,7 +4,7 @@ import type { CommandDefinition } from '../command';
 import { InvalidArgumentError } from '../../errors/errors';
 import { formatImageRows, imageRows } from '../../image/display';
 import { familiarName, parseReference } from '../../image/reference';
-import { ImageStore } from '../../image/store';
+import { engineFor } from '../engine-deps';
 
 export interface ImagesCommandOptions {
   quiet: boolean;
@@ -37,7 +37,7 @@ export const command: CommandDefinition<ImagesCommandOptions> = {
     return opts;
   },
   async run(opts, ctx) {
-    const images = await new ImageStore(ctx.layout, ctx.log).list();
+    const images = await engineFor(ctx).listImages();
     const rows = imageRows(images, { noTrunc: opts.noTrunc }).filter(
       (r) => !opts.repository || (r.Repository === opts.repository.name && (opts.repository.tag === undefined || r.Tag === opts.repository.tag)),
     );

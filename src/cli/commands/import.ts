@@ -3,7 +3,8 @@ import { list, str } from '../argv';
 import type { CommandDefinition } from '../command';
 import { InvalidArgumentError } from '../../errors/errors';
 import { parseChanges } from '../../image/changes';
-import { ImageStore, type ImageConfig } from '../../image/store';
+import type { ImageConfig } from '../../image/store';
+import { engineFor } from '../engine-deps';
 
 export interface ImportCommandOptions {
   source: string;
@@ -29,9 +30,8 @@ export const command: CommandDefinition<ImportCommandOptions> = {
     return { source, ...(ref !== undefined ? { ref } : {}), changes: parseChanges(list(args, 'change')), ...(message !== undefined ? { message } : {}) };
   },
   async run(opts, ctx) {
-    const store = new ImageStore(ctx.layout, ctx.log);
     if (opts.source === '-' && process.stdin.isTTY) throw new InvalidArgumentError('no tarball on stdin: pipe one in or name a file');
-    const image = await store.importTarball(opts.source === '-' ? process.stdin : opts.source, opts.ref, { changes: opts.changes, ...(opts.message !== undefined ? { message: opts.message } : {}) });
+    const image = await engineFor(ctx).importImage(opts.source === '-' ? process.stdin : opts.source, opts.ref, { changes: opts.changes, ...(opts.message !== undefined ? { message: opts.message } : {}) });
     ctx.io.stdout.write(`${image.id}\n`);
     return 0;
   },

@@ -1,9 +1,7 @@
 import { str, type ParsedArgs } from '../argv';
 import type { CommandDefinition } from '../command';
 import { describeError, ENGINE_FAILURE_EXIT, InvalidArgumentError, NotFoundError } from '../../errors/errors';
-import { inspectContainer } from '../../engine/lifecycle/inspect';
-import { inspectImage } from '../../image/inspect';
-import { engineDeps } from '../engine-deps';
+import { engineFor } from '../engine-deps';
 import { renderFormat } from '../format/template';
 
 interface InspectOptions { refs: string[]; format?: string; type?: string }
@@ -24,22 +22,22 @@ export const command: CommandDefinition<InspectOptions> = {
     return { refs: args.positionals, format: str(args, 'format'), type };
   },
   async run(opts, ctx) {
-    const deps = engineDeps(ctx);
+    const engine = engineFor(ctx);
     const found: unknown[] = [];
     let failed = false;
     for (const ref of opts.refs) {
       try {
         if (opts.type !== 'image') {
           try {
-            found.push(inspectContainer(deps, ref));
+            found.push(engine.inspectContainer(ref));
             continue;
           } catch (err) {
             if (!(err instanceof NotFoundError) || opts.type === 'container') throw err;
           }
         }
-        const img = await deps.images.find(ref);
+        const img = await engine.images.find(ref);
         if (!img) throw new NotFoundError(`no such object: ${ref}`);
-        found.push(inspectImage(deps.layout, img));
+        found.push(await engine.inspectImage(img.id));
       } catch (err) {
         failed = true;
         ctx.io.stderr.write(`mydocker inspect: ${describeError(err)}\n`);

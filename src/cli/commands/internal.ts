@@ -4,8 +4,7 @@ import type { CommandDefinition } from '../command';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describeError, InvalidArgumentError } from '../../errors/errors';
-import { cleanupAfterExit } from '../../engine/lifecycle/cleanup';
-import { engineDeps } from '../engine-deps';
+import { engineFor } from '../engine-deps';
 
 interface InternalOptions {
   action: string;
@@ -24,7 +23,7 @@ export const command: CommandDefinition<InternalOptions> = {
   },
   async run(opts, ctx) {
     try {
-      await cleanupAfterExit(engineDeps(ctx), opts.id);
+      await engineFor(ctx).cleanupAfterExit(opts.id);
       return 0;
     } catch (err) {
       // Nobody sees this process's stderr (the monitor runs it detached): keep the reason on disk.

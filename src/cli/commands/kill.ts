@@ -1,9 +1,8 @@
 import { str, type ParsedArgs } from '../argv';
 import type { CommandDefinition } from '../command';
 import { InvalidArgumentError } from '../../errors/errors';
-import { killContainer } from '../../engine/lifecycle/stop';
 import { eachContainer } from '../each-container';
-import { engineDeps } from '../engine-deps';
+import { engineFor } from '../engine-deps';
 
 interface KillOptions { refs: string[]; signal: string }
 
@@ -17,7 +16,7 @@ export const command: CommandDefinition<KillOptions> = {
     return { refs: args.positionals, signal: str(args, 'signal') ?? 'KILL' };
   },
   run(opts, ctx) {
-    const deps = engineDeps(ctx);
-    return eachContainer(ctx, 'kill', opts.refs, (ref) => killContainer(deps, ref, opts.signal));
+    const engine = engineFor(ctx);
+    return eachContainer(ctx, 'kill', opts.refs, (ref) => engine.killContainer(ref, opts.signal));
   },
 };

@@ -2,7 +2,8 @@
 import { flag, str } from '../argv';
 import type { CommandDefinition } from '../command';
 import { InvalidArgumentError } from '../../errors/errors';
-import { loadArchive, openArchiveInput } from '../../image/archive/load';
+import { openArchiveInput } from '../../image/archive/load';
+import { engineFor } from '../engine-deps';
 import type { TarSource } from '../../archive/tar-input';
 
 export interface LoadCommandOptions {
@@ -30,7 +31,7 @@ export const command: CommandDefinition<LoadCommandOptions> = {
   },
   async run(opts, ctx) {
     const { source, what } = opts.input === undefined || opts.input === '-' ? stdinArchive() : openArchiveInput(opts.input);
-    const { images } = await loadArchive(ctx.layout, ctx.log, source, what);
+    const { images } = await engineFor(ctx).loadImages(source, what);
     if (!opts.quiet) {
       for (const img of images) {
         if (img.tags.length === 0) ctx.io.stdout.write(`Loaded image ID: ${img.id}\n`);

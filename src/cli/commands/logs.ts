@@ -1,8 +1,8 @@
 import { flag, str, type ParsedArgs } from '../argv';
 import type { CommandDefinition } from '../command';
 import { InvalidArgumentError } from '../../errors/errors';
-import { parseTimeArg, readLogs, type LogsOptions } from '../../engine/lifecycle/logs';
-import { engineDeps } from '../engine-deps';
+import { parseTimeArg, type LogsOptions } from '../../engine/lifecycle/logs';
+import { engineFor } from '../engine-deps';
 
 interface Opts extends LogsOptions { ref: string; timestamps: boolean }
 
@@ -31,7 +31,7 @@ export const command: CommandDefinition<Opts> = {
     };
   },
   async run(opts, ctx) {
-    for await (const e of readLogs(engineDeps(ctx), opts.ref, opts)) {
+    for await (const e of engineFor(ctx).logs(opts.ref, opts)) {
       const out = e.stream === 'stderr' ? ctx.io.stderr : ctx.io.stdout;
       out.write(opts.timestamps ? `${e.time} ${e.log}` : e.log);
     }

@@ -4,13 +4,11 @@ import { flag, list, str, type ParsedArgs } from '../argv';
 import type { CommandDefinition } from '../command';
 import { commandGroup } from '../command-group';
 import { eachContainer } from '../each-container';
-import { engineDeps } from '../engine-deps';
+import { engineFor } from '../engine-deps';
 import { matchesNetwork, NETWORK_FILTERS, parseFilters } from '../../engine/filters';
 import { formatRows, renderTemplate } from '../format/template';
 import { describeError, ENGINE_FAILURE_EXIT, InvalidArgumentError, NotFoundError } from '../../errors/errors';
 import { parseLabels } from '../../engine/container-config';
-import { connectNetwork, disconnectNetwork } from '../../engine/network-connect';
-import { createNetwork, inspectNetwork, listNetworks, pruneNetworks, removeNetwork } from '../../network/networks';
 
 function needArgs(args: ParsedArgs, verb: string, n: number, exact = false): string[] {
   const p = args.positionals;
@@ -45,7 +43,7 @@ const create: CommandDefinition<CreateOpts> = {
     };
   },
   async run(o, ctx) {
-    const net = await createNetwork(engineDeps(ctx), {
+    const net = await engineFor(ctx).createNetwork({
       name: o.name, driver: o.driver, subnet: o.subnet, gateway: o.gateway, ipRange: o.ipRange, internal: o.internal, labels: parseLabels(o.labels),
     });
     ctx.io.stdout.write(`${net.id}\n`);
@@ -70,7 +68,7 @@ const ls: CommandDefinition<{ quiet: boolean; format?: string; noTrunc: boolean;
   toOptions: (args) => ({ quiet: flag(args, 'quiet'), format: str(args, 'format'), noTrunc: flag(args, 'no-trunc'), filters: list(args, 'filter') }),
   async run(o, ctx) {
     const filters = parseFilters(o.filters, NETWORK_FILTERS);
-    const rows = listNetworks(engineDeps(ctx)).filter((n) => matchesNetwork(n, filters))
+    const rows = engineFor(ctx).listNetworks().filter((n) => matchesNetwork(n, filters))
       .map((n) => ({ ...n, ID: o.noTrunc ? n.ID : n.ID.slice(0, 12) }));
     if (o.quiet) ctx.io.stdout.write(rows.map((r) => `${r.ID}\n`).join(''));
     else ctx.io.stdout.write(formatRows(rows, o.format, LS_TABLE, LS_HEADERS));
@@ -85,12 +83,12 @@ const inspect: CommandDefinition<{ refs: string[]; format?: string }> = {
   options: [{ name: 'format', short: 'f', type: 'string', description: 'Format output using a Go-like template' }],
   toOptions: (args) => ({ refs: needArgs(args, 'inspect', 1), format: str(args, 'format') }),
   async run(o, ctx) {
-    const deps = engineDeps(ctx);
+    const engine = engineFor(ctx);
     const found: unknown[] = [];
     let failed = false;
     for (const ref of o.refs) {
       try {
-        found.push(inspectNetwork(deps, ref));
+        found.push(engine.inspectNetwork(ref));
       } catch (err) {
         failed = true;
         ctx.io.stderr.write(`mydocker network inspect: ${describeError(err)}\n`);
@@ -112,7 +110,7 @@ const rm: CommandDefinition<{ refs: string[]; force: boolean }> = {
   summary: 'Remove one or more networks',
   options: [{ name: 'force', short: 'f', type: 'bool', description: 'Do not error if the network does not exist' }],
   toOptions: (args) => ({ refs: needArgs(args, 'rm', 1), force: flag(args, 'force') }),
-  run: (o, ctx) => eachContainer(ctx, 'network rm', o.refs, (ref) => removeNetwork(engineDeps(ctx), ref).catch((err: unknown) => {
+  run: (o, ctx) => eachContainer(ctx, 'network rm', o.refs, (ref) => engineFor(ctx).removeNetwork(ref).catch((err: unknown) => {
     if (!(o.force && err instanceof NotFoundError)) throw err;
   })),
 };
@@ -125,7 +123,7 @@ const prune: CommandDefinition<{ force: boolean }> = {
   toOptions: (args) => ({ force: flag(args, 'force') }),
   async run(o, ctx) {
     if (!o.force && !(await confirm(ctx, 'This will remove all custom networks not used by at least one container.'))) return 0;
-    const removed = await pruneNetworks(engineDeps(ctx));
+    const removed = await engineFor(ctx).pruneNetworks();
     if (removed.length) ctx.io.stdout.write(`Deleted Networks:\n${removed.map((n) => `${n}\n`).join('')}`);
     return 0;
   },
@@ -144,7 +142,7 @@ const connect: CommandDefinition<{ net: string; container: string; ip?: string; 
     return { net, container, ip: str(args, 'ip'), aliases: list(args, 'alias') };
   },
   async run(o, ctx) {
-    await connectNetwork(engineDeps(ctx), o.net, o.container, { aliases: o.aliases, ...(o.ip !== undefined ? { ip: o.ip } : {}) });
+    await engineFor(ctx).connectNetwork(o.net, o.container, { aliases: o.aliases, ...(o.ip !== undefined ? { ip: o.ip } : {}) });
     return 0;
   },
 };
@@ -159,7 +157,7 @@ const disconnect: CommandDefinition<{ net: string; container: string }> = {
     return { net, container };
   },
   async run(o, ctx) {
-    await disconnectNetwork(engineDeps(ctx), o.net, o.container);
+    await engineFor(ctx).disconnectNetwork(o.net, o.container);
     return 0;
   },
 };

@@ -1,9 +1,8 @@
 import type { ParsedArgs } from '../argv';
 import type { CommandDefinition } from '../command';
 import { InvalidArgumentError } from '../../errors/errors';
-import { setPaused } from '../../engine/lifecycle/misc';
 import { eachContainer } from '../each-container';
-import { engineDeps } from '../engine-deps';
+import { engineFor } from '../engine-deps';
 
 function pauseCommand(name: 'pause' | 'unpause'): CommandDefinition<{ refs: string[] }> {
   return {
@@ -16,8 +15,8 @@ function pauseCommand(name: 'pause' | 'unpause'): CommandDefinition<{ refs: stri
       return { refs: args.positionals };
     },
     run(opts, ctx) {
-      const deps = engineDeps(ctx);
-      return eachContainer(ctx, name, opts.refs, (ref) => setPaused(deps, ref, name === 'pause'));
+      const engine = engineFor(ctx);
+      return eachContainer(ctx, name, opts.refs, (ref) => (name === 'pause' ? engine.pauseContainer(ref) : engine.unpauseContainer(ref)));
     },
   };
 }

@@ -1,8 +1,7 @@
 // mydocker port CONTAINER [PRIVATE_PORT[/PROTO]]: the host ports a running container publishes.
 import type { CommandDefinition } from '../command';
-import { engineDeps } from '../engine-deps';
+import { engineFor } from '../engine-deps';
 import { InvalidArgumentError, NotFoundError } from '../../errors/errors';
-import { containerPorts } from '../../engine/network-connect';
 import { formatPortLines } from '../../network/ports';
 
 export const command: CommandDefinition<{ container: string; port?: string }> = {
@@ -17,7 +16,7 @@ export const command: CommandDefinition<{ container: string; port?: string }> = 
     return { container, ...(port !== undefined ? { port: port.includes('/') ? port : `${port}/tcp` } : {}) };
   },
   async run(o, ctx) {
-    const { name, ports } = containerPorts(engineDeps(ctx), o.container);
+    const { name, ports } = engineFor(ctx).containerPorts(o.container);
     const lines = formatPortLines(ports, o.port);
     if (o.port !== undefined && !lines.length) throw new NotFoundError(`no public port '${o.port}' published for ${name}`);
     ctx.io.stdout.write(lines.map((l) => `${l}\n`).join(''));

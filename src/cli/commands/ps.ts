@@ -1,8 +1,7 @@
 import { flag, list, str, type ParsedArgs } from '../argv';
 import type { CommandDefinition } from '../command';
 import { InvalidArgumentError } from '../../errors/errors';
-import { listContainers } from '../../engine/lifecycle/list';
-import { engineDeps } from '../engine-deps';
+import { engineFor } from '../engine-deps';
 import { PS_HEADERS, PS_TABLE, psRow } from '../format/containers';
 import { formatRows } from '../format/template';
 import { portsText } from '../format/ports';
@@ -31,7 +30,7 @@ export const command: CommandDefinition<PsOptions> = {
     };
   },
   async run(opts, ctx) {
-    const views = await listContainers(engineDeps(ctx), opts);
+    const views = await engineFor(ctx).listContainers(opts);
     if (opts.quiet) {
       ctx.io.stdout.write(views.map((v) => (opts.noTrunc ? v.record.id : v.record.id.slice(0, 12)) + '\n').join(''));
       return 0;

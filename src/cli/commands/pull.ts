@@ -3,7 +3,7 @@ import { flag } from '../argv';
 import type { CommandDefinition } from '../command';
 import { InvalidArgumentError } from '../../errors/errors';
 import { createProgress, silentProgress } from '../../image/registry/progress';
-import { pullImage } from '../../image/registry/pull';
+import { engineFor } from '../engine-deps';
 
 export interface PullCommandOptions {
   ref: string;
@@ -26,7 +26,7 @@ export const command: CommandDefinition<PullCommandOptions> = {
   },
   async run(opts, ctx) {
     const progress = opts.quiet ? silentProgress : createProgress(ctx.io.stdout);
-    const result = await pullImage(ctx.layout, ctx.log, opts.ref, { progress, ...(opts.tlsVerify !== undefined ? { tlsVerify: opts.tlsVerify } : {}) });
+    const result = await engineFor(ctx).pullImage(opts.ref, { progress, ...(opts.tlsVerify !== undefined ? { tlsVerify: opts.tlsVerify } : {}) });
     ctx.io.stdout.write(`${result.canonical}\n`);
     return 0;
   },

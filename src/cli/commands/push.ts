@@ -3,7 +3,7 @@ import { flag } from '../argv';
 import type { CommandDefinition } from '../command';
 import { InvalidArgumentError } from '../../errors/errors';
 import { createProgress, silentProgress } from '../../image/registry/progress';
-import { pushImage } from '../../image/registry/push';
+import { engineFor } from '../engine-deps';
 
 export interface PushCommandOptions {
   ref: string;
@@ -26,7 +26,7 @@ export const command: CommandDefinition<PushCommandOptions> = {
   },
   async run(opts, ctx) {
     const progress = opts.quiet ? silentProgress : createProgress(ctx.io.stdout);
-    await pushImage(ctx.layout, ctx.log, opts.ref, { progress, ...(opts.tlsVerify !== undefined ? { tlsVerify: opts.tlsVerify } : {}) });
+    await engineFor(ctx).pushImage(opts.ref, { progress, ...(opts.tlsVerify !== undefined ? { tlsVerify: opts.tlsVerify } : {}) });
     return 0;
   },
 };

@@ -1,8 +1,7 @@
 import type { ParsedArgs } from '../argv';
 import type { CommandDefinition } from '../command';
 import { InvalidArgumentError } from '../../errors/errors';
-import { renameContainer } from '../../engine/lifecycle/misc';
-import { engineDeps } from '../engine-deps';
+import { engineFor } from '../engine-deps';
 
 export const command: CommandDefinition<{ ref: string; name: string }> = {
   name: 'rename',
@@ -14,7 +13,7 @@ export const command: CommandDefinition<{ ref: string; name: string }> = {
     return { ref: args.positionals[0], name: args.positionals[1] };
   },
   async run(opts, ctx) {
-    await renameContainer(engineDeps(ctx), opts.ref, opts.name);
+    await engineFor(ctx).renameContainer(opts.ref, opts.name);
     return 0;
   },
 };

@@ -1,11 +1,8 @@
 import { str, type ParsedArgs } from '../argv';
 import type { CommandDefinition } from '../command';
 import { InvalidArgumentError } from '../../errors/errors';
-import { lockContainer, store } from '../../engine/lifecycle/context';
-import { startContainer } from '../../engine/lifecycle/start';
-import { stopContainer } from '../../engine/lifecycle/stop';
 import { eachContainer } from '../each-container';
-import { engineDeps } from '../engine-deps';
+import { engineFor } from '../engine-deps';
 import { parseTimeout } from './stop';
 
 interface RestartOptions { refs: string[]; timeout?: number }
@@ -20,11 +17,7 @@ export const command: CommandDefinition<RestartOptions> = {
     return { refs: args.positionals, timeout: parseTimeout(str(args, 'time')) };
   },
   run(opts, ctx) {
-    const deps = engineDeps(ctx);
-    return eachContainer(ctx, 'restart', opts.refs, async (ref) => {
-      await stopContainer(deps, ref, { timeoutSec: opts.timeout });
-      const record = store(deps).resolve(ref);
-      await lockContainer(deps, record.id, () => startContainer(deps, record));
-    });
+    const engine = engineFor(ctx);
+    return eachContainer(ctx, 'restart', opts.refs, (ref) => engine.restartContainer(ref, { timeoutSec: opts.timeout }));
   },
 };

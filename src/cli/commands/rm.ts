@@ -1,9 +1,8 @@
 import { flag, type ParsedArgs } from '../argv';
 import type { CommandDefinition } from '../command';
 import { InvalidArgumentError } from '../../errors/errors';
-import { removeContainer } from '../../engine/lifecycle/remove';
 import { eachContainer } from '../each-container';
-import { engineDeps } from '../engine-deps';
+import { engineFor } from '../engine-deps';
 
 interface RmOptions { refs: string[]; force: boolean; volumes: boolean }
 
@@ -20,7 +19,7 @@ export const command: CommandDefinition<RmOptions> = {
     return { refs: args.positionals, force: flag(args, 'force'), volumes: flag(args, 'volumes') };
   },
   run(opts, ctx) {
-    const deps = engineDeps(ctx);
-    return eachContainer(ctx, 'rm', opts.refs, (ref) => removeContainer(deps, ref, { force: opts.force, volumes: opts.volumes }));
+    const engine = engineFor(ctx);
+    return eachContainer(ctx, 'rm', opts.refs, (ref) => engine.removeContainer(ref, { force: opts.force, volumes: opts.volumes }));
   },
 };

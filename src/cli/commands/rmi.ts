@@ -3,17 +3,11 @@ import { flag } from '../argv';
 import type { CommandDefinition } from '../command';
 import { reportError } from '../main';
 import { InvalidArgumentError } from '../../errors/errors';
-import { ContainerStore } from '../../engine/container-store';
-import { removeImages, type ContainerUse } from '../../image/remove';
+import { engineFor } from '../engine-deps';
 
 export interface RmiCommandOptions {
   images: string[];
   force: boolean;
-}
-
-/** The images and layers containers use (rmi and prune leave them alone unless forced). */
-export function containerUses(layout: ConstructorParameters<typeof ContainerStore>[0]): ContainerUse[] {
-  return new ContainerStore(layout).list().map((c) => ({ id: c.id, imageId: c.imageId, lowerDirs: c.lowerDirs ?? [] }));
 }
 
 export const command: CommandDefinition<RmiCommandOptions> = {
@@ -29,7 +23,7 @@ export const command: CommandDefinition<RmiCommandOptions> = {
     return { images: args.positionals, force: flag(args, 'force') };
   },
   async run(opts, ctx) {
-    const result = await removeImages(ctx.layout, ctx.log, opts.images, { force: opts.force, containers: containerUses(ctx.layout) });
+    const result = await engineFor(ctx).removeImages(opts.images, { force: opts.force });
     for (const e of result.events) ctx.io.stdout.write(`${e.kind === 'untagged' ? 'Untagged' : 'Deleted'}: ${e.value}\n`);
     let code = 0;
     for (const err of result.errors) code = reportError(err, 'rmi', ctx.io.stderr);

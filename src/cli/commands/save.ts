@@ -3,7 +3,9 @@ import { str } from '../argv';
 import type { CommandDefinition } from '../command';
 import { InvalidArgumentError } from '../../errors/errors';
 import type { ArchiveFormat } from '../../image/archive/load';
-import { collectImages, saveToFile, saveToStream } from '../../image/archive/save';
+import { pipeline } from 'node:stream/promises';
+import { engineFor } from '../engine-deps';
+import { writeFileAtomically } from '../output-file';
 
 export interface SaveCommandOptions {
   images: string[];
@@ -29,9 +31,9 @@ export const command: CommandDefinition<SaveCommandOptions> = {
   async run(opts, ctx) {
     const stdout = ctx.io.stdout as NodeJS.WritableStream & { isTTY?: boolean };
     if (opts.output === undefined && stdout.isTTY) throw new InvalidArgumentError('cowardly refusing to save to a terminal', { hint: 'use the -o flag or redirect' });
-    const images = await collectImages(ctx.layout, ctx.log, opts.images);
-    if (opts.output !== undefined) await saveToFile(ctx.layout, images, opts.format, opts.output);
-    else await saveToStream(ctx.layout, images, opts.format, stdout);
+    const archive = await engineFor(ctx).saveImages(opts.images, opts.format);
+    if (opts.output !== undefined) await writeFileAtomically(opts.output, (out) => pipeline(archive, out));
+    else await pipeline(archive, stdout, { end: false });
     return 0;
   },
 };

@@ -1,13 +1,9 @@
 import { flag, type ParsedArgs } from '../argv';
 import type { CommandDefinition } from '../command';
 import { InvalidArgumentError } from '../../errors/errors';
-import { lockContainer, store } from '../../engine/lifecycle/context';
-import { cleanupAfterExit } from '../../engine/lifecycle/cleanup';
-import { startAttached } from '../../engine/lifecycle/run';
-import { startContainer } from '../../engine/lifecycle/start';
 import { terminalAttach } from '../attach-terminal';
 import { eachContainer } from '../each-container';
-import { engineDeps } from '../engine-deps';
+import { engineFor } from '../engine-deps';
 
 interface StartOptions { refs: string[]; attach: boolean; interactive: boolean }
 
@@ -24,23 +20,20 @@ export const command: CommandDefinition<StartOptions> = {
     return { refs: args.positionals, attach: flag(args, 'attach'), interactive: flag(args, 'interactive') };
   },
   async run(opts, ctx) {
-    const deps = engineDeps(ctx);
+    const engine = engineFor(ctx);
     if (!opts.attach && !opts.interactive) {
-      return eachContainer(ctx, 'start', opts.refs, async (ref) => {
-        const record = store(deps).resolve(ref);
-        await lockContainer(deps, record.id, () => startContainer(deps, record));
-      });
+      return eachContainer(ctx, 'start', opts.refs, (ref) => engine.startContainer(ref));
     }
     if (opts.refs.length > 1) throw new InvalidArgumentError('you cannot start and attach multiple containers at once');
-    const record = store(deps).resolve(opts.refs[0]);
+    const record = engine.resolveContainer(opts.refs[0]);
     const tty = record.config.Tty;
     const stdin = opts.interactive && record.config.OpenStdin;
     const consoleSize = tty && process.stdout.isTTY ? { rows: process.stdout.rows, cols: process.stdout.columns } : undefined;
-    const { client, state } = await startAttached(deps, record, { stdin, consoleSize });
+    const { client, state } = await engine.startAttached(record.id, { stdin, consoleSize });
     const { detached } = await terminalAttach({ tty, stdin, io: ctx.io, detachKeys: tty && stdin })(client, state, record);
     if (detached) return 0;
     const exit = await client.exit;
-    if (record.hostConfig.RestartPolicy.Name === 'no') await cleanupAfterExit(deps, record.id);
+    if (record.hostConfig.RestartPolicy.Name === 'no') await engine.cleanupAfterExit(record.id);
     return exit?.exitCode ?? 0;
   },
 };

@@ -1,9 +1,7 @@
 import { flag, str, type ParsedArgs } from '../argv';
 import type { CommandDefinition } from '../command';
-import { listContainers } from '../../engine/lifecycle/list';
-import { sampleStats, type StatsSample } from '../../engine/lifecycle/stats';
-import { store, viewContainer } from '../../engine/lifecycle/context';
-import { engineDeps } from '../engine-deps';
+import type { StatsSample } from '../../engine/lifecycle/stats';
+import { engineFor } from '../engine-deps';
 import { formatRows } from '../format/template';
 import { humanSize } from '../../format/words';
 
@@ -49,11 +47,9 @@ export const command: CommandDefinition<StatsOptions> = {
     return { refs: args.positionals, noStream: flag(args, 'no-stream'), all: flag(args, 'all'), noTrunc: flag(args, 'no-trunc'), format: str(args, 'format') };
   },
   async run(opts, ctx) {
-    const deps = engineDeps(ctx);
-    const views = async () =>
-      opts.refs.length ? opts.refs.map((r) => viewContainer(deps, store(deps).resolve(r))) : listContainers(deps, { all: opts.all, filters: [] });
+    const engine = engineFor(ctx);
     for (;;) {
-      const samples = await sampleStats(deps, await views(), opts.noStream ? 500 : 1000);
+      const samples = await engine.stats(opts.refs, opts.noStream ? 500 : 1000, opts.all);
       const text = formatRows(samples.map((s) => row(s, opts.noTrunc)), opts.format, TABLE, HEADERS);
       if (!opts.noStream && process.stdout.isTTY) ctx.io.stdout.write('\x1b[2J\x1b[H');
       ctx.io.stdout.write(text);

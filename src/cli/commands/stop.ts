@@ -1,9 +1,8 @@
 import { str, type ParsedArgs } from '../argv';
 import type { CommandDefinition } from '../command';
 import { InvalidArgumentError } from '../../errors/errors';
-import { stopContainer } from '../../engine/lifecycle/stop';
 import { eachContainer } from '../each-container';
-import { engineDeps } from '../engine-deps';
+import { engineFor } from '../engine-deps';
 
 interface StopOptions { refs: string[]; timeout?: number; signal?: string }
 
@@ -26,7 +25,7 @@ export const command: CommandDefinition<StopOptions> = {
     return { refs: args.positionals, timeout: parseTimeout(str(args, 'time')), signal: str(args, 'signal') };
   },
   run(opts, ctx) {
-    const deps = engineDeps(ctx);
-    return eachContainer(ctx, 'stop', opts.refs, (ref) => stopContainer(deps, ref, { timeoutSec: opts.timeout, signal: opts.signal }));
+    const engine = engineFor(ctx);
+    return eachContainer(ctx, 'stop', opts.refs, (ref) => engine.stopContainer(ref, { timeoutSec: opts.timeout, signal: opts.signal }));
   },
 };

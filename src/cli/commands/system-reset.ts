@@ -1,8 +1,7 @@
 import { flag, type ParsedArgs } from '../argv';
 import type { CommandDefinition } from '../command';
 import { confirm } from '../confirm';
-import { resetSystem } from '../../engine/system-reset';
-import { engineDeps } from '../engine-deps';
+import { engineFor } from '../engine-deps';
 
 export const command: CommandDefinition<{ force: boolean }> = {
   name: 'system reset',
@@ -13,7 +12,7 @@ export const command: CommandDefinition<{ force: boolean }> = {
   async run(opts, ctx) {
     const warning = `this will remove all containers, networks, volumes and images, and ${ctx.layout.root} and ${ctx.layout.runroot}.`;
     if (!opts.force && !(await confirm(ctx, warning))) return 0;
-    await resetSystem(engineDeps(ctx));
+    await engineFor(ctx).resetSystem();
     return 0;
   },
 };

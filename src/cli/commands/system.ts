@@ -3,12 +3,12 @@
 import { flag, str } from '../argv';
 import type { AnyCommand, CommandDefinition } from '../command';
 import { commandGroup } from '../command-group';
-import { engineDeps } from '../engine-deps';
+import { engineFor } from '../engine-deps';
 import { commandText, statusText } from '../format/containers';
 import { ago, humanSize, renderTable } from '../../format/words';
 import { InvalidArgumentError } from '../../errors/errors';
 import { splitRepoTag } from '../../image/display';
-import { diskUsage, type DiskUsage, type UsageSummary } from '../../engine/system-df';
+import type { DiskUsage, UsageSummary } from '../../engine/system-df';
 
 /** docker: "1.2MB (40%)" when there is anything at all, the bare size otherwise. */
 export function reclaimableText(reclaimable: number, total: number): string {
@@ -66,7 +66,7 @@ const df: CommandDefinition<{ verbose: boolean; format?: string }> = {
     return { verbose: flag(args, 'verbose'), ...(format !== undefined ? { format } : {}) };
   },
   async run(opts, ctx) {
-    const du = await diskUsage(engineDeps(ctx));
+    const du = await engineFor(ctx).diskUsage();
     if (opts.format === 'json') ctx.io.stdout.write(summaryRows(du.summary).map((r) => `${JSON.stringify(r)}\n`).join(''));
     else ctx.io.stdout.write(opts.verbose ? renderVerbose(du) : renderSummary(du.summary));
     return 0;
@@ -76,4 +76,5 @@ const df: CommandDefinition<{ verbose: boolean; format?: string }> = {
 export const command = commandGroup('system', 'Manage mydocker', {
   df: async () => ({ command: df as AnyCommand }),
   reset: () => import('./system-reset'),
+  service: () => import('./system-service'),
 });

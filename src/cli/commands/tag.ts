@@ -1,7 +1,7 @@
 // mydocker tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]: another name for an image.
 import type { CommandDefinition } from '../command';
 import { InvalidArgumentError } from '../../errors/errors';
-import { ImageStore } from '../../image/store';
+import { engineFor } from '../engine-deps';
 
 export interface TagCommandOptions {
   source: string;
@@ -18,7 +18,7 @@ export const command: CommandDefinition<TagCommandOptions> = {
     return { source: args.positionals[0], target: args.positionals[1] };
   },
   async run(opts, ctx) {
-    await new ImageStore(ctx.layout, ctx.log).tag(opts.source, opts.target);
+    await engineFor(ctx).tagImage(opts.source, opts.target);
     return 0;
   },
 };

@@ -1,8 +1,7 @@
 import type { ParsedArgs } from '../argv';
 import type { CommandDefinition } from '../command';
 import { InvalidArgumentError } from '../../errors/errors';
-import { topContainer } from '../../engine/lifecycle/top';
-import { engineDeps } from '../engine-deps';
+import { engineFor } from '../engine-deps';
 import { renderTable } from '../../format/words';
 
 export const command: CommandDefinition<{ ref: string; psArgs: string[] }> = {
@@ -17,7 +16,7 @@ export const command: CommandDefinition<{ ref: string; psArgs: string[] }> = {
     return { ref, psArgs };
   },
   async run(opts, ctx) {
-    const top = topContainer(engineDeps(ctx), opts.ref, opts.psArgs);
+    const top = engineFor(ctx).top(opts.ref, opts.psArgs);
     ctx.io.stdout.write(renderTable([top.Titles, ...top.Processes]));
     return 0;
   },

@@ -3,14 +3,12 @@ import { confirm } from '../confirm';
 import { flag, list, str } from '../argv';
 import type { AnyCommand, CommandDefinition } from '../command';
 import { commandGroup } from '../command-group';
-import { engineDeps } from '../engine-deps';
+import { engineFor } from '../engine-deps';
 import { reportError } from '../main';
 import { InvalidArgumentError, NotFoundError } from '../../errors/errors';
 import { humanSize } from '../../image/display';
 import { formatRows, renderFormat } from '../format/template';
-import {
-  createVolume, inspectVolume, listVolumes, parseVolumeFilters, pruneVolumes, removeVolume, volumeStore,
-} from '../../engine/volumes';
+import { parseVolumeFilters } from '../../engine/volumes';
 
 const create: CommandDefinition<{ name?: string; labels: string[] }> = {
   name: 'volume create',
@@ -34,7 +32,7 @@ const create: CommandDefinition<{ name?: string; labels: string[] }> = {
     return { labels: list(args, 'label'), ...(name !== undefined ? { name } : {}) };
   },
   async run(opts, ctx) {
-    const v = await createVolume(engineDeps(ctx), opts.name, opts.labels);
+    const v = await engineFor(ctx).createVolume(opts.name, opts.labels);
     ctx.io.stdout.write(`${v.name}\n`);
     return 0;
   },
@@ -58,7 +56,7 @@ const ls: CommandDefinition<{ quiet: boolean; filters: string[]; format?: string
     return { quiet: flag(args, 'quiet'), filters: list(args, 'filter'), ...(format !== undefined ? { format } : {}) };
   },
   async run(opts, ctx) {
-    const volumes = listVolumes(engineDeps(ctx), parseVolumeFilters(opts.filters));
+    const volumes = engineFor(ctx).listVolumes(parseVolumeFilters(opts.filters));
     if (opts.quiet) {
       ctx.io.stdout.write(volumes.map((v) => `${v.name}\n`).join(''));
       return 0;
@@ -83,12 +81,14 @@ const inspect: CommandDefinition<{ names: string[]; format?: string }> = {
     return { names: args.positionals, ...(format !== undefined ? { format } : {}) };
   },
   async run(opts, ctx) {
-    const store = volumeStore(engineDeps(ctx));
+    const engine = engineFor(ctx);
     const found = [];
     let code = 0;
     for (const name of opts.names) {
       try {
-        found.push(inspectVolume(store.load(name)));
+        const v = engine.inspectVolume(name);
+        if (!v) throw new NotFoundError(`no such volume: ${name}`);
+        found.push(v);
       } catch (err) {
         code = reportError(err, 'volume inspect', ctx.io.stderr);
       }
@@ -109,11 +109,11 @@ const rm: CommandDefinition<{ names: string[]; force: boolean }> = {
     return { names: args.positionals, force: flag(args, 'force') };
   },
   async run(opts, ctx) {
-    const deps = engineDeps(ctx);
+    const engine = engineFor(ctx);
     let code = 0;
     for (const name of opts.names) {
       try {
-        await removeVolume(deps, name, { force: opts.force });
+        await engine.removeVolume(name, { force: opts.force });
         ctx.io.stdout.write(`${name}\n`);
       } catch (err) {
         if (opts.force && err instanceof NotFoundError) continue;
@@ -140,7 +140,7 @@ const prune: CommandDefinition<{ all: boolean; force: boolean }> = {
     if (!opts.force) {
       if (!(await confirm(ctx, `This will remove ${opts.all ? 'all' : 'anonymous'} local volumes not used by at least one container.`))) return 0;
     }
-    const result = await pruneVolumes(engineDeps(ctx), { all: opts.all });
+    const result = await engineFor(ctx).pruneVolumes({ all: opts.all });
     if (result.deleted.length) ctx.io.stdout.write(`Deleted Volumes:\n${result.deleted.map((n) => `${n}\n`).join('')}\n`);
     ctx.io.stdout.write(`Total reclaimed space: ${humanSize(result.reclaimed)}\n`);
     return 0;

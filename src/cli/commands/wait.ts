@@ -1,8 +1,7 @@
 import type { ParsedArgs } from '../argv';
 import type { CommandDefinition } from '../command';
 import { describeError, ENGINE_FAILURE_EXIT, InvalidArgumentError } from '../../errors/errors';
-import { waitContainer } from '../../engine/lifecycle/misc';
-import { engineDeps } from '../engine-deps';
+import { engineFor } from '../engine-deps';
 
 export const command: CommandDefinition<{ refs: string[] }> = {
   name: 'wait',
@@ -14,11 +13,11 @@ export const command: CommandDefinition<{ refs: string[] }> = {
     return { refs: args.positionals };
   },
   async run(opts, ctx) {
-    const deps = engineDeps(ctx);
+    const engine = engineFor(ctx);
     let failed = false;
     for (const ref of opts.refs) {
       try {
-        ctx.io.stdout.write(`${await waitContainer(deps, ref)}\n`);
+        ctx.io.stdout.write(`${await engine.waitContainer(ref)}\n`);
       } catch (err) {
         failed = true;
         ctx.io.stderr.write(`mydocker wait: ${describeError(err)}\n`);

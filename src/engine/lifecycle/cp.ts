@@ -262,3 +262,11 @@ export async function copyFiles(deps: EngineDeps, src: CpTarget, dst: CpTarget, 
     }
   });
 }
+
+/** What a path in a container is (docker's archive stat): lstat through the container's root, never following its last name. */
+export async function statPath(deps: EngineDeps, ref: string, p: string): Promise<{ name: string; stats: fs.Stats; linkTarget: string }> {
+  return withContainerRoot(deps, ref, (root) => {
+    const src = openSource({ root, path: p, where: `in container ${ref}` }, false);
+    return withFd(src.fd, () => ({ name: src.name, stats: src.st, linkTarget: src.st.isSymbolicLink() ? readLink(src.fd) : '' }));
+  });
+}

@@ -16,6 +16,8 @@ export interface LogsOptions {
   tail?: number;
   since?: string;
   until?: string;
+  /** Stops following when aborted (a client of the Engine API that went away). */
+  signal?: AbortSignal;
 }
 
 /** docker's time arguments: RFC 3339, unix seconds[.nanos], or a duration before now (10m, 1h30m, 2s). */
@@ -89,7 +91,7 @@ export async function* readLogs(deps: EngineDeps, ref: string, opts: LogsOptions
       partial = text.slice(cut);
       for (const e of parseLines(text.slice(0, cut))) if (keep(e)) yield e;
     }
-    if (!alive) return;
-    await pollUntil(() => false, 100);
+    if (!alive || opts.signal?.aborted) return;
+    await pollUntil(() => !!opts.signal?.aborted, 100);
   }
 }

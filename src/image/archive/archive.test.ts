@@ -17,8 +17,12 @@ import { ImageStore } from '../store';
 import { addLayer } from '../layers';
 import { makeImage } from '../registry/testing/test-image';
 import { loadArchive } from './load';
-import { collectImages, saveToFile } from './save';
+import { archiveStream, collectImages, type SaveImage } from './save';
+import type { ArchiveFormat } from './load';
+import { pipeline } from 'node:stream/promises';
 
+const saveTo = (layout: Layout, images: SaveImage[], format: ArchiveFormat, file: string) =>
+  pipeline(archiveStream(layout, images, format), fs.createWriteStream(file));
 const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 let tmp: string;
 let n = 0;
@@ -51,7 +55,7 @@ describe('save and load', () => {
     it(`round-trips two images through ${format}, keeping image ids`, async () => {
       const src = await sourceStore();
       const out = path.join(tmp, `rt-${format}.tar`);
-      await saveToFile(src.layout, await collectImages(src.layout, silentLogger, ['pulled:1', 'local/imported:2']), format, out);
+      await saveTo(src.layout, await collectImages(src.layout, silentLogger, ['pulled:1', 'local/imported:2']), format, out);
       const dst = fresh();
       const res = await load(dst.layout, out);
       assert.equal(res.format, format);
@@ -72,7 +76,7 @@ describe('save and load', () => {
   it('writes docker-archive layers uncompressed, named by diff id', async () => {
     const src = await sourceStore();
     const out = path.join(tmp, 'layout.tar');
-    await saveToFile(src.layout, await collectImages(src.layout, silentLogger, ['pulled:1']), 'docker-archive', out);
+    await saveTo(src.layout, await collectImages(src.layout, silentLogger, ['pulled:1']), 'docker-archive', out);
     const dst = fresh();
     const ar = await (await import('./spool')).SpooledArchive.read(dst.layout, silentLogger, fs.createReadStream(out), out);
     try {

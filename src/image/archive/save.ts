@@ -1,11 +1,6 @@
-// mydocker save: images → a docker-archive or an oci-archive, streamed (layers are never held in memory).
-// To a file: written next to it under a temporary name and renamed at the end, so FILE is either the complete
-// archive or untouched. To stdout: streamed as it is made.
-import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+// mydocker save: images → a docker-archive or an oci-archive, streamed (layers are never held in memory);
+// where the stream goes (a file written whole or not at all, stdout, an HTTP body) is the front's choice.
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { tarChunks } from '../../archive/tar-writer';
 import { InvalidArgumentError } from '../../errors/errors';
 import type { Logger } from '../../log/log';
@@ -71,26 +66,3 @@ export function archiveStream(layout: Layout, images: SaveImage[], format: Archi
 }
 
 /** Writes the archive to `file` atomically (temp name in the same directory, then rename). */
-export async function saveToFile(layout: Layout, images: SaveImage[], format: ArchiveFormat, file: string): Promise<void> {
-  const dir = path.dirname(path.resolve(file));
-  if (!fs.existsSync(dir)) throw new InvalidArgumentError(`cannot write ${file}: directory ${dir} does not exist`);
-  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    const out = fs.createWriteStream(tmp, { flags: 'wx', mode: 0o644 });
-    await pipeline(archiveStream(layout, images, format), out);
-    const fd = fs.openSync(tmp, 'r');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, file);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
-}
-
-export async function saveToStream(layout: Layout, images: SaveImage[], format: ArchiveFormat, out: NodeJS.WritableStream): Promise<void> {
-  await pipeline(archiveStream(layout, images, format), out, { end: false });
-}
