@@ -50,6 +50,7 @@ import { registryFromArgument } from '../image/registry/login';
 
 export type { ContainerSpec } from './container-spec';
 export type { EngineDeps } from './lifecycle/context';
+export { OciRuntime, type OciRuntimeOptions } from './oci-runtime';
 
 export interface EngineOptions {
   root?: string;

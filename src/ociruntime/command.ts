@@ -3,13 +3,12 @@
 // and conmon read it back).
 import type { OptionSpec, ParsedArgs } from '../cli/argv';
 import type { Logger } from '../log/log';
+import type { OciRuntime } from '../engine/oci-runtime';
 
 export interface RuntimeContext {
-  /** --root: where every container's state lives (<root>/<id>). */
-  root: string;
+  /** The engine's OCI face over --root (and --systemd-cgroup's cgroup path rule). */
+  runtime: OciRuntime;
   log: Logger;
-  /** --systemd-cgroup: cgroupsPath given as "slice:prefix:name". */
-  systemdCgroup: boolean;
   stdout: NodeJS.WritableStream;
 }
 

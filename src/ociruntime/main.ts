@@ -6,6 +6,7 @@ import { flag, parseArgs, str, type OptionSpec } from '../cli/argv';
 import { describeError, InvalidArgumentError, MydockerError } from '../errors/errors';
 import { Logger } from '../log/log';
 import type { AnyRuntimeCommand, RuntimeContext } from './command';
+import { OciRuntime } from '../engine/oci-runtime';
 
 export const VERSION = '0.1.0';
 const SPEC_VERSION = '1.0.2';
@@ -75,9 +76,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`USAGE: mydocker-runtime ${name} ${command.usage}\n\n${command.summary}\n\n${command.options.map((o) => `  --${o.name}  ${o.description}`).join('\n')}\n`);
       return 0;
     }
-    const ctx: RuntimeContext = {
-      root: str(g, 'root') ?? process.env.MYDOCKER_RUNTIME_ROOT ?? '/run/mydocker-runtime', log, systemdCgroup: flag(g, 'systemd-cgroup'), stdout: process.stdout,
-    };
+    const root = str(g, 'root') ?? process.env.MYDOCKER_RUNTIME_ROOT ?? '/run/mydocker-runtime';
+    const ctx: RuntimeContext = { runtime: new OciRuntime({ root, log, systemdCgroup: flag(g, 'systemd-cgroup') }), log, stdout: process.stdout };
     log.debug('runtime', 'command', { argv: argv.join(' ') });
     return await command.run(command.toOptions(args), ctx);
   } catch (err) {

@@ -1,9 +1,6 @@
 import { flag, str, type ParsedArgs } from '../../cli/argv';
 import { InvalidArgumentError } from '../../errors/errors';
-import { createContainer } from '../../runtime/ops/create';
-import { readSpec } from '../../runtime/ops/run';
 import type { RuntimeCommand } from '../command';
-import { cgroupfsPath, seccompCacheDir } from '../context';
 import * as path from 'node:path';
 
 export interface CreateFlags {
@@ -36,6 +33,13 @@ export function createFlags(args: ParsedArgs): CreateFlags {
   };
 }
 
+export function bundleOptions(f: CreateFlags) {
+  return {
+    pidFile: f.pidFile, consoleSocket: f.consoleSocket && path.resolve(f.consoleSocket), noPivot: f.noPivot,
+    noNewKeyring: f.noNewKeyring, preserveFds: f.preserveFds,
+  };
+}
+
 export const command: RuntimeCommand<CreateFlags> = {
   name: 'create',
   usage: '[OPTIONS] CONTAINER-ID',
@@ -43,11 +47,7 @@ export const command: RuntimeCommand<CreateFlags> = {
   options: CREATE_OPTIONS,
   toOptions: createFlags,
   async run(f, ctx) {
-    const spec = cgroupfsPath(readSpec(f.bundle), ctx, f.id);
-    await createContainer({
-      id: f.id, root: ctx.root, bundleDir: f.bundle, log: ctx.log, seccompCacheDir: seccompCacheDir(ctx), pidFile: f.pidFile,
-      consoleSocket: f.consoleSocket && path.resolve(f.consoleSocket), noPivot: f.noPivot, noNewKeyring: f.noNewKeyring, preserveFds: f.preserveFds,
-    }, spec);
+    await ctx.runtime.create(f.id, f.bundle, bundleOptions(f));
     return 0;
   },
 };

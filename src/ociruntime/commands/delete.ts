@@ -1,7 +1,5 @@
 import { flag } from '../../cli/argv';
-import { deleteContainer } from '../../runtime/ops/delete';
 import type { RuntimeCommand } from '../command';
-import { containerOf } from '../context';
 
 export const command: RuntimeCommand<{ id?: string; force: boolean }> = {
   name: 'delete',
@@ -10,10 +8,8 @@ export const command: RuntimeCommand<{ id?: string; force: boolean }> = {
   options: [{ name: 'force', short: 'f', type: 'bool', description: 'kill the container first if it is still running' }],
   toOptions: (args) => ({ id: args.positionals[0], force: flag(args, 'force') }),
   async run(o, ctx) {
-    const container = containerOf(ctx, o.id);
     // runc: deleting a container that is already gone succeeds with --force
-    if (o.force && !container.exists()) return 0;
-    await deleteContainer(container, ctx.log, { force: o.force });
+    await ctx.runtime.delete(o.id, { force: o.force });
     return 0;
   },
 };

@@ -1,9 +1,7 @@
 import { flag, str } from '../../cli/argv';
 import { InvalidArgumentError } from '../../errors/errors';
 import type { CgroupStats } from '../../cgroups/stats';
-import { containerStats } from '../../runtime/ops/ps';
 import type { RuntimeCommand } from '../command';
-import { containerOf } from '../context';
 
 /** The stats event as runc prints it (what containerd's shim and its metrics read). */
 function statsEvent(id: string, s: CgroupStats) {
@@ -33,9 +31,9 @@ export const command: RuntimeCommand<{ id?: string; stats: boolean; intervalMs: 
     return { id: args.positionals[0], stats: flag(args, 'stats'), intervalMs: Number(m[1]) * { ms: 1, s: 1000, m: 60_000 }[m[2] as 'ms' | 's' | 'm'] };
   },
   async run(o, ctx) {
-    const container = containerOf(ctx, o.id);
+    const container = ctx.runtime.container(o.id);
     for (;;) {
-      ctx.stdout.write(`${JSON.stringify(statsEvent(container.id, containerStats(container, ctx.log)))}\n`);
+      ctx.stdout.write(`${JSON.stringify(statsEvent(container.id, ctx.runtime.stats(o.id)))}\n`);
       if (o.stats) return 0;
       await new Promise((r) => setTimeout(r, o.intervalMs));
       if (container.status(ctx.log) === 'stopped') return 0;

@@ -2,11 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { flag, list, str, type ParsedArgs } from '../../cli/argv';
 import { InvalidArgumentError } from '../../errors/errors';
-import { execProcess } from '../../runtime/ops/exec';
-import { readSpec } from '../../runtime/ops/run';
 import type { Process } from '../../runtime/spec';
 import type { RuntimeCommand } from '../command';
-import { containerOf, seccompCacheDir } from '../context';
 
 interface ExecFlags {
   id: string;
@@ -84,9 +81,6 @@ export const command: RuntimeCommand<ExecFlags> = {
     };
   },
   async run(f, ctx) {
-    const container = containerOf(ctx, f.id);
-    container.expect('exec', ctx.log);
-    const state = container.state();
     let proc: Process;
     if (f.processFile) {
       try {
@@ -95,14 +89,11 @@ export const command: RuntimeCommand<ExecFlags> = {
         throw new InvalidArgumentError(`cannot read the process file ${f.processFile}: ${(err as Error).message}`);
       }
     } else {
-      const base = readSpec(state.bundle).process;
-      if (!base) throw new InvalidArgumentError(`the container's config.json has no process`);
-      proc = processFrom(base, f);
+      proc = processFrom(ctx.runtime.bundleProcess(f.id), f);
     }
     const tty = proc.terminal === true;
-    const result = await execProcess({
-      state, process: proc, stdio: ['inherit', 'inherit', 'inherit'], stdinRelay: tty && !f.detach, detach: f.detach,
-      forwardSignals: !tty, log: ctx.log, seccompCacheDir: seccompCacheDir(ctx), pidFile: f.pidFile,
+    const result = await ctx.runtime.exec(f.id, proc, {
+      stdio: ['inherit', 'inherit', 'inherit'], stdinRelay: tty && !f.detach, detach: f.detach, forwardSignals: !tty, pidFile: f.pidFile,
       consoleSocket: f.consoleSocket && path.resolve(f.consoleSocket), preserveFds: f.preserveFds,
     });
     if (!result) return 0;

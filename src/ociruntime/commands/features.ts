@@ -1,5 +1,5 @@
 import { CAPABILITIES } from '../../sys/linux-constants';
-import { SECCOMP_ACTIONS, SECCOMP_ARCHES, SECCOMP_OPERATORS } from '../../runtime/seccomp';
+import { SECCOMP_ACTIONS, SECCOMP_ARCHES, SECCOMP_OPERATORS } from '../../engine/oci-runtime';
 import type { RuntimeCommand } from '../command';
 
 /** What this runtime implements, in the OCI features format (runc features). */

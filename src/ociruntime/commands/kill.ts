@@ -1,8 +1,7 @@
 import { flag, type ParsedArgs } from '../../cli/argv';
 import { InvalidArgumentError } from '../../errors/errors';
-import { killContainer, parseSignal } from '../../runtime/ops/kill';
+import { parseSignal } from '../../engine/oci-runtime';
 import type { RuntimeCommand } from '../command';
-import { containerOf } from '../context';
 
 export const command: RuntimeCommand<{ id: string; signal: NodeJS.Signals; all: boolean }> = {
   name: 'kill',
@@ -15,7 +14,7 @@ export const command: RuntimeCommand<{ id: string; signal: NodeJS.Signals; all: 
     return { id, signal: parseSignal(sig ?? 'SIGTERM'), all: flag(args, 'all') };
   },
   async run(o, ctx) {
-    killContainer(containerOf(ctx, o.id), o.signal, ctx.log, { all: o.all });
+    ctx.runtime.kill(o.id, o.signal, { all: o.all });
     return 0;
   },
 };

@@ -1,5 +1,4 @@
 import { flag, str } from '../../cli/argv';
-import { listContainers } from '../../runtime/container';
 import type { RuntimeCommand } from '../command';
 
 export const command: RuntimeCommand<{ format: string; quiet: boolean }> = {
@@ -12,7 +11,7 @@ export const command: RuntimeCommand<{ format: string; quiet: boolean }> = {
   ],
   toOptions: (args) => ({ format: str(args, 'format') ?? 'table', quiet: flag(args, 'quiet') }),
   async run(o, ctx) {
-    const states = listContainers(ctx.root).flatMap((c) => {
+    const states = ctx.runtime.list().flatMap((c) => {
       try {
         return [c.ociState(ctx.log)];
       } catch {

@@ -1,6 +1,4 @@
-import { pauseContainer, resumeContainer } from '../../runtime/ops/pause';
 import type { RuntimeCommand } from '../command';
-import { containerOf } from '../context';
 
 export const command: RuntimeCommand<{ id?: string }> = {
   name: 'pause',
@@ -9,7 +7,7 @@ export const command: RuntimeCommand<{ id?: string }> = {
   options: [],
   toOptions: (args) => ({ id: args.positionals[0] }),
   async run(o, ctx) {
-    pauseContainer(containerOf(ctx, o.id), ctx.log);
+    ctx.runtime.pause(o.id);
     return 0;
   },
 };
@@ -19,7 +17,7 @@ export const resume: RuntimeCommand<{ id?: string }> = {
   name: 'resume',
   summary: 'thaw a paused container',
   async run(o, ctx) {
-    resumeContainer(containerOf(ctx, o.id), ctx.log);
+    ctx.runtime.resume(o.id);
     return 0;
   },
 };

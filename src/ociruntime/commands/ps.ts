@@ -1,9 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { str } from '../../cli/argv';
 import { InvalidArgumentError } from '../../errors/errors';
-import { containerPids } from '../../runtime/ops/ps';
 import type { RuntimeCommand } from '../command';
-import { containerOf } from '../context';
 
 export const command: RuntimeCommand<{ id?: string; format: string; psArgs: string[] }> = {
   name: 'ps',
@@ -17,7 +15,7 @@ export const command: RuntimeCommand<{ id?: string; format: string; psArgs: stri
     return { id, format, psArgs };
   },
   async run(o, ctx) {
-    const pids = containerPids(containerOf(ctx, o.id), ctx.log);
+    const pids = ctx.runtime.pids(o.id);
     if (o.format === 'json') {
       ctx.stdout.write(`${JSON.stringify(pids)}\n`);
       return 0;

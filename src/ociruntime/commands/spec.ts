@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { flag, str } from '../../cli/argv';
 import { ConflictError } from '../../errors/errors';
 import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from '../../engine/security/container-security';
-import { OCI_VERSION, type Spec } from '../../runtime/spec';
+import type { Spec } from '../../runtime/spec';
+import { OCI_VERSION } from '../../engine/oci-runtime';
 import type { RuntimeCommand } from '../command';
 
 /** A starting config.json, as runc spec writes one: a shell in a read-only rootfs with few privileges. */

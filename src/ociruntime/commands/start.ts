@@ -1,6 +1,4 @@
-import { startContainer } from '../../runtime/ops/start';
 import type { RuntimeCommand } from '../command';
-import { containerOf } from '../context';
 
 export const command: RuntimeCommand<{ id?: string }> = {
   name: 'start',
@@ -9,7 +7,7 @@ export const command: RuntimeCommand<{ id?: string }> = {
   options: [],
   toOptions: (args) => ({ id: args.positionals[0] }),
   async run(o, ctx) {
-    await startContainer(containerOf(ctx, o.id), ctx.log);
+    await ctx.runtime.start(o.id);
     return 0;
   },
 };

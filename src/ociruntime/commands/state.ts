@@ -1,5 +1,4 @@
 import type { RuntimeCommand } from '../command';
-import { containerOf } from '../context';
 
 export const command: RuntimeCommand<{ id?: string }> = {
   name: 'state',
@@ -8,7 +7,7 @@ export const command: RuntimeCommand<{ id?: string }> = {
   options: [],
   toOptions: (args) => ({ id: args.positionals[0] }),
   async run(o, ctx) {
-    ctx.stdout.write(`${JSON.stringify(containerOf(ctx, o.id).ociState(ctx.log), null, 2)}\n`);
+    ctx.stdout.write(`${JSON.stringify(ctx.runtime.container(o.id).ociState(ctx.log), null, 2)}\n`);
     return 0;
   },
 };

@@ -1,10 +1,8 @@
 import * as fs from 'node:fs';
 import { str, type ParsedArgs } from '../../cli/argv';
 import { InvalidArgumentError } from '../../errors/errors';
-import { updateContainer } from '../../runtime/ops/update';
 import type { Resources } from '../../runtime/spec';
 import type { RuntimeCommand } from '../command';
-import { containerOf } from '../context';
 
 const NUM = (args: ParsedArgs, name: string): number | undefined => {
   const v = str(args, name);
@@ -52,7 +50,7 @@ export const command: RuntimeCommand<{ id?: string; resources: Resources }> = {
     return { id: args.positionals[0], resources };
   },
   async run(o, ctx) {
-    updateContainer(containerOf(ctx, o.id), o.resources, ctx.log);
+    ctx.runtime.update(o.id, o.resources);
     return 0;
   },
 };
