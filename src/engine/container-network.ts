@@ -121,7 +121,7 @@ export async function connectContainer(deps: EngineDeps, record: ContainerRecord
   if (previous && !processAlive(previous.pid, previous.pidStartTime)) await teardownAttachment(deps, previous);
   if (cfg.mode !== 'bridge' || cfg.networks.length === 0) {
     writeFilesWithoutNetworks(deps, record, cfg);
-    saveSettings(deps, record, buildSettings(cfg, undefined));
+    saveSettings(deps, record, buildSettings(cfg, undefined, [], record.id));
     return;
   }
   const files = etcFilePaths(layout.containerDir(record.id));
@@ -161,6 +161,6 @@ export async function disconnectContainer(deps: EngineDeps, record: ContainerRec
   else unpinNetns(netnsPinPath(deps.layout, record.id));
   const live = record.networkSettings;
   if (att || (live && (live.IPAddress !== '' || Object.keys(live.Ports).length))) {
-    saveSettings(deps, record, buildSettings(networkConfigOf(record), undefined));
+    saveSettings(deps, record, buildSettings(networkConfigOf(record), undefined, [], record.id));
   }
 }

@@ -38,7 +38,7 @@ function refuseMode(record: ContainerRecord, cfg: ContainerNetworkConfig): void 
 
 function saveConfig(deps: EngineDeps, record: ContainerRecord, cfg: ContainerNetworkConfig, att: Attachment | undefined): void {
   const exposed = Object.keys(record.networkSettings?.Ports ?? {});
-  const settings = buildSettings(cfg, att, exposed);
+  const settings = buildSettings(cfg, att, exposed, record.id);
   updateRecord(deps.layout, record.id, (r) => {
     r.network = cfg;
     r.networkSettings = settings;

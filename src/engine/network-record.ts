@@ -5,6 +5,7 @@ import type { Layout } from '../store/layout';
 import { addressOf, type Attachment } from '../network/attachments';
 import type { PortMapping } from '../network/host-ports';
 import { PSEUDO_IDS } from '../network/networks';
+import { DEFAULT_NETWORK } from '../network/store';
 import { parseNetworkMode } from '../network/options';
 import { portKey, type PortBinding } from '../network/ports';
 import { emptyEndpoint, emptySettings, type ContainerNetworkConfig, type NetworkSettings } from '../network/settings';
@@ -42,10 +43,14 @@ export function boundPorts(att: Attachment | undefined): Record<string, PortBind
 
 
 /**
- * docker's NetworkSettings: every requested network, with address, gateway and MAC while attached; Ports
- * lists exposed ports (null when not published) and the bound host ports.
+ * docker's NetworkSettings: every requested network (also before the first start), with address, gateway
+ * and MAC while attached; Ports lists exposed ports (null when not published) and the bound host ports.
+ * On user networks the aliases end with the short id, which resolves there too (docker < 25 shows it;
+ * docker-compose 1.x looks for it to tell a container already connected).
  */
-export function buildSettings(cfg: ContainerNetworkConfig, att: Attachment | undefined, exposed: readonly string[] = []): NetworkSettings {
+export function buildSettings(
+  cfg: ContainerNetworkConfig, att: Attachment | undefined, exposed: readonly string[] = [], containerId = att?.containerId,
+): NetworkSettings {
   const s = emptySettings();
   if (cfg.mode === 'none' || cfg.mode === 'host') {
     s.Networks[cfg.mode] = emptyEndpoint(PSEUDO_IDS[cfg.mode]);
@@ -54,7 +59,9 @@ export function buildSettings(cfg: ContainerNetworkConfig, att: Attachment | und
   if (cfg.mode === 'container') return s;
   for (const req of cfg.networks) {
     const entry = att?.networks.find((n) => n.name === req.name);
-    const ep = emptyEndpoint(entry?.networkId ?? '', req);
+    const shortId = containerId?.slice(0, 12);
+    const aliases = req.name !== DEFAULT_NETWORK && shortId && !req.aliases.includes(shortId) ? [...req.aliases, shortId] : req.aliases;
+    const ep = emptyEndpoint(entry?.networkId ?? '', { ...req, aliases });
     const addr = entry && addressOf(entry);
     if (entry && addr) {
       ep.EndpointID = `${att!.containerId.slice(0, 32)}${entry.ifname}`;

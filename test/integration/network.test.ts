@@ -92,6 +92,18 @@ describe('a user network', () => {
     assert.match(taken.stderr, /already in use on network app/);
   });
 
+  test('inspect lists a created container\'s networks before it starts; on a user network the short id is an alias that resolves', () => {
+    const id = ok(sb, ['create', '--name', 'early', '--network', 'app', '--network-alias', 'first', 'busybox', 'sleep', '60']).stdout.trim();
+    const created = JSON.parse(inspect('early', '{{json .NetworkSettings.Networks}}'));
+    assert.deepEqual(Object.keys(created), ['app']);
+    assert.deepEqual(created.app.Aliases, ['first', id.slice(0, 12)]);
+    assert.equal(created.app.IPAddress, '');
+    ok(sb, ['start', 'early']);
+    assert.deepEqual(JSON.parse(inspect('early', '{{json .NetworkSettings.Networks.app.Aliases}}')), ['first', id.slice(0, 12)]);
+    assert.match(ok(sb, ['exec', 'web', 'ping', '-c1', '-W2', id.slice(0, 12)]).stdout, /1 packets received/);
+    ok(sb, ['rm', '-f', 'early']);
+  });
+
   test('connect and disconnect a running container: the interface comes and goes, names follow', () => {
     ok(sb, ['network', 'create', '--subnet', '10.231.2.0/24', 'side']);
     ok(sb, ['run', '-d', '--name', 'peer', '--network', 'side', 'busybox', 'sleep', '60']);

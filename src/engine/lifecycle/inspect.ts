@@ -1,4 +1,5 @@
 // docker inspect for containers: docker's JSON shape, from the record and the derived status.
+import { buildSettings, networkConfigOf } from '../network-record';
 import type { ContainerConfig, HostConfig } from '../container-config';
 import { dockerMountPoint } from '../container-mounts';
 import type { ContainerView, EngineDeps } from './context';
@@ -71,7 +72,7 @@ export function inspectView(view: ContainerView): ContainerInspect {
     },
     Mounts: (r.mounts ?? []).map(dockerMountPoint),
     Config: r.config,
-    NetworkSettings: r.networkSettings ?? { Networks: {}, Ports: {} },
+    NetworkSettings: r.networkSettings ?? buildSettings(networkConfigOf(r), undefined, [], r.id),
     Security: securityInspect(r.hostConfig, r.idMappings, heldCapabilities()),
   };
 }
