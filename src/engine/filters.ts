@@ -1,5 +1,7 @@
 // docker's --filter key=value, in one place for every front and every object: repeated keys are
-// OR'ed, different keys AND'ed; label=KEY or label=KEY=VALUE means the same everywhere.
+// OR'ed, different keys AND'ed, except label, where every one given must match (docker's
+// MatchKVList: compose lists a service's containers with project, service and oneoff labels);
+// label=KEY or label=KEY=VALUE means the same everywhere.
 import { InvalidArgumentError } from '../errors/errors';
 import type { NetworkSummary } from '../network/networks';
 import type { EngineEvent } from './events';
@@ -22,9 +24,12 @@ export function matchesLabel(labels: Record<string, string>, filter: string): bo
   return key in labels && (eq < 0 || labels[key] === filter.slice(eq + 1));
 }
 
-/** Every key matched by at least one of its values. */
+/** Every key matched by at least one of its values (labels: by all of them). */
 export function matchesAll(filters: Map<string, string[]>, test: (key: string, value: string) => boolean): boolean {
-  for (const [key, values] of filters) if (!values.some((v) => test(key, v))) return false;
+  for (const [key, values] of filters) {
+    const matched = key === 'label' ? values.every((v) => test(key, v)) : values.some((v) => test(key, v));
+    if (!matched) return false;
+  }
   return true;
 }
 

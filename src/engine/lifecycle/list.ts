@@ -6,13 +6,13 @@ import { Lock } from '../../store/lock';
 import type { Status } from '../container-status';
 import { store, viewContainer, type ContainerView, type EngineDeps } from './context';
 import { releaseStopped } from './teardown';
-import { matchesLabel, parseFilters } from '../filters';
+import { matchesAll, matchesLabel, parseFilters } from '../filters';
 
 export { parseFilters };
 
 export interface ListOptions {
   all: boolean;
-  /** docker's --filter key=value, repeated keys OR'ed, different keys AND'ed. */
+  /** docker's --filter key=value (src/engine/filters.ts says how they combine). */
   filters: string[];
   last?: number;
   latest?: boolean;
@@ -22,23 +22,19 @@ const STATUSES: Status[] = ['created', 'running', 'paused', 'restarting', 'exite
 
 function matches(view: ContainerView, filters: Map<string, string[]>, imageIdsFor: (ref: string) => string | undefined): boolean {
   const { record } = view;
-  for (const [key, values] of filters) {
-    const ok = values.some((v) => {
-      switch (key) {
-        case 'status':
-          if (!STATUSES.includes(v as Status)) throw new InvalidArgumentError(`invalid filter 'status=${v}'`, { hint: `statuses: ${STATUSES.join(', ')}` });
-          return view.derived.status === v;
-        case 'name': return new RegExp(v).test(record.name);
-        case 'id': return record.id.startsWith(v);
-        case 'label': return matchesLabel(record.config.Labels, v);
-        case 'ancestor': return record.image === v || record.imageId === imageIdsFor(v) || record.imageId.startsWith(`sha256:${v}`);
-        case 'exited': return view.derived.status === 'exited' && String(view.exit?.exitCode) === v;
-        default: return false;
-      }
-    });
-    if (!ok) return false;
-  }
-  return true;
+  return matchesAll(filters, (key, v) => {
+    switch (key) {
+      case 'status':
+        if (!STATUSES.includes(v as Status)) throw new InvalidArgumentError(`invalid filter 'status=${v}'`, { hint: `statuses: ${STATUSES.join(', ')}` });
+        return view.derived.status === v;
+      case 'name': return new RegExp(v).test(record.name);
+      case 'id': return record.id.startsWith(v);
+      case 'label': return matchesLabel(record.config.Labels, v);
+      case 'ancestor': return record.image === v || record.imageId === imageIdsFor(v) || record.imageId.startsWith(`sha256:${v}`);
+      case 'exited': return view.derived.status === 'exited' && String(view.exit?.exitCode) === v;
+      default: return false;
+    }
+  });
 }
 
 /** Releases a stale container's resources if nobody else is working on it right now. */
