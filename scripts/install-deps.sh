@@ -16,6 +16,7 @@ packages=(
   libseccomp-dev   # the C core compiles seccomp filters with libseccomp (linked statically)
   containerd       # runtime tests: ctr and the CRI plugin drive bin/mydocker-runtime
   docker.io        # runtime tests: a private dockerd with --add-runtime mydocker
+  docker-compose debootstrap  # API client tests: compose 1.29 drives the service; the app's images are a debootstrap rootfs
 )
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
@@ -23,3 +24,7 @@ if ((${#missing[@]})); then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+
+# The API client tests' flask + redis images are a Debian rootfs made from the same apt mirror: built
+# here, at set-up (once per machine, cached), so the tests themselves never reach past this machine.
+bash "$(dirname "$0")/../test/fixtures/make-app-images.sh" >/dev/null

@@ -21,6 +21,9 @@ export class AttachHub {
   private readonly clients = new Map<string, Set<AttachClient>>();
   private readonly exits = new Map<string, { code: number; at: number }>();
   private readonly watched = new Set<AttachClient>();
+  private readonly listeners = new Map<string, Set<() => void>>();
+  /** Terminal sizes given at create (docker 28 sends HostConfig.ConsoleSize), for the first start. */
+  private readonly sizes = new Map<string, { rows: number; cols: number }>();
 
   constructor(private readonly log: Logger) {}
 
@@ -39,8 +42,14 @@ export class AttachHub {
     return (this.pending.get(id)?.size ?? 0) > 0;
   }
 
+  rememberSize(id: string, size: { rows: number; cols: number }): void {
+    this.sizes.set(id, size);
+  }
+
   /** docker start: with sessions waiting, the first is connected before the init runs, the others right after. */
-  async start(engine: Engine, id: string, consoleSize?: { rows: number; cols: number }): Promise<void> {
+  async start(engine: Engine, id: string): Promise<void> {
+    const consoleSize = this.sizes.get(id);
+    this.sizes.delete(id);
     const waiting = [...(this.pending.get(id) ?? [])];
     this.pending.delete(id);
     if (!waiting.length) {
@@ -53,6 +62,8 @@ export class AttachHub {
       started = await engine.startAttached(id, { stdin, ...(consoleSize ? { consoleSize } : {}) });
     } catch (err) {
       for (const p of waiting) p.fail(err);
+      // the monitor was told we clean up (a command that could not run still exited): do it
+      await engine.cleanupAfterExit(id).catch(() => undefined);
       throw err;
     }
     const cleansUp = engine.resolveContainer(id).hostConfig.RestartPolicy.Name === 'no';
@@ -87,12 +98,29 @@ export class AttachHub {
       if (exit) this.noteExit(id, exit.exitCode);
       if (cleansUp && exit) {
         await engine.cleanupAfterExit(id).catch((err: unknown) => this.log.warn('api', 'cleanup after exit failed', { id, error: String(err) }));
+        this.changed(id);
       }
     });
   }
 
+  /** Calls fn at the next news about the container (an exit seen, a cleanup done); returns the unsubscribe. */
+  onChange(id: string, fn: () => void): () => void {
+    const set = this.listeners.get(id) ?? new Set<() => void>();
+    set.add(fn);
+    this.listeners.set(id, set);
+    return () => {
+      set.delete(fn);
+      if (!set.size && this.listeners.get(id) === set) this.listeners.delete(id);
+    };
+  }
+
+  private changed(id: string): void {
+    for (const fn of [...(this.listeners.get(id) ?? [])]) fn();
+  }
+
   noteExit(id: string, code: number): void {
     this.exits.set(id, { code, at: Date.now() });
+    this.changed(id);
     const old = Date.now() - 10 * 60_000;
     for (const [k, v] of this.exits) if (v.at < old) this.exits.delete(k);
   }

@@ -47,9 +47,8 @@ export function runAttachSession(client: AttachClient, conn: Duplex | Writable, 
       if (opts.stdin) {
         conn.on('data', onData);
         conn.on('end', onEnd);
-      } else {
-        conn.resume(); // nothing is read from the client: drain what it sends anyway
       }
+      conn.resume(); // without stdin, what the client sends is drained
     }
     conn.on('close', () => finish(false));
     conn.on('error', () => finish(false));

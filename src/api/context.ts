@@ -28,6 +28,8 @@ export type Handler = (ctx: ApiContext, req: ApiRequest, reply: Reply) => Promis
 /** The engine with warnings collected for this request (docker's "Warnings" in create replies). */
 export function engineWithWarnings(ctx: ApiContext): { engine: Engine; warnings: string[] } {
   const warnings: string[] = [];
-  const EngineClass = ctx.engine.constructor as new (deps: Engine['deps']) => Engine;
-  return { engine: new EngineClass({ ...ctx.engine.deps, warn: (m) => warnings.push(m) }), warnings };
+  // the same engine (its methods read this.deps) seen through deps of its own
+  const deps: Engine['deps'] = { ...ctx.engine.deps, warn: (m) => warnings.push(m) };
+  const engine = Object.create(ctx.engine, { deps: { value: deps } }) as Engine;
+  return { engine, warnings };
 }

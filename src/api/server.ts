@@ -2,6 +2,7 @@
 // loopback TCP port; one router for plain requests and upgrades (docker's hijack); an idle timer
 // (podman's --time); a graceful stop that refuses new connections, ends streams, lets requests
 // in flight finish and then goes.
+import { setMaxListeners } from 'node:events';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
@@ -61,6 +62,9 @@ export class ApiService {
   private readonly stopping = new AbortController();
   private readonly sockets = new Set<net.Socket>();
   private idleTimer: NodeJS.Timeout | undefined;
+  /** Plain requests in flight (a stop lets them finish). */
+  private busy = 0;
+  private notBusy: (() => void)[] = [];
   private socketIno: number | undefined;
   private closing: Promise<void> | undefined;
   private resolveDone!: () => void;
@@ -70,6 +74,7 @@ export class ApiService {
 
   private constructor(private readonly opts: ServiceOptions) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    setMaxListeners(0, this.stopping.signal); // one listener per request in flight
     this.headers = commonHeaders({ apiVersion: API_VERSION, serverVersion: opts.version });
     this.ctx = {
       engine: opts.engine, log: opts.log, execs: new ExecStore(), attach: new AttachHub(opts.log), shutdown: this.stopping.signal,
@@ -158,9 +163,11 @@ export class ApiService {
     const abort = new AbortController();
     const onStop = () => abort.abort();
     this.stopping.signal.addEventListener('abort', onStop);
+    this.busy++;
     res.on('close', () => {
       abort.abort();
       this.stopping.signal.removeEventListener('abort', onStop);
+      if (--this.busy === 0) for (const fn of this.notBusy.splice(0)) fn();
     });
     if (this.closing) res.shouldKeepAlive = false;
     await this.dispatch(req, req, new HttpReply(res, this.headers), abort.signal);
@@ -228,6 +235,9 @@ export class ApiService {
       this.stopping.abort();
       this.ctx.attach.close();
       this.server.closeIdleConnections();
+      // requests in flight finish; streams and sessions were told to end; what is left then goes
+      if (this.busy) await new Promise<void>((resolve) => this.notBusy.push(resolve));
+      for (const s of this.sockets) s.destroy();
       await closed;
       this.removeSocket();
       this.resolveDone();
@@ -297,6 +307,8 @@ async function readUpgradeBody(req: http.IncomingMessage, socket: net.Socket, he
     if (!chunk) throw new InvalidArgumentError('the request body ended early');
     buf = Buffer.concat([buf, chunk]);
   }
+  // Paused from here: whoever takes the connection (attach, exec) resumes it once it listens.
+  socket.pause();
   const rest = buf.subarray(length);
   if (rest.length) socket.unshift(rest);
   return buf.subarray(0, length);

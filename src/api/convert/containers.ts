@@ -90,5 +90,5 @@ export function diskUsageContainer(c: { size: number }) {
 
 /** GET /containers/{id}/json: the engine's inspect (docker's shape) with what the service adds. */
 export function containerInspect(doc: ContainerInspect, execIds: string[]) {
-  return { ...doc, ExecIDs: execIds.length ? execIds : null, ProcessLabel: '', AppArmorProfile: '', MountLabel: '', SizeRw: undefined };
+  return { ...doc, ExecIDs: execIds.length ? execIds : null, ProcessLabel: '', AppArmorProfile: '', MountLabel: '' };
 }

@@ -113,3 +113,8 @@ export const auth: Handler = async (ctx, req, reply) => {
   await ctx.engine.checkRegistryLogin(server, { username, password });
   reply.json(200, { Status: 'Login Succeeded', IdentityToken: '' });
 };
+
+/** docker system prune also prunes the build cache: mydocker builds nothing, so there is none. */
+export const buildPrune: Handler = (_ctx, _req, reply) => {
+  reply.json(200, { CachesDeleted: null, SpaceReclaimed: 0 });
+};

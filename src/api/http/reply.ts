@@ -84,15 +84,18 @@ export class UpgradeReply implements Reply {
     this.socket.end(this.head(status, reasonOf(status), {
       ...headers, 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)), Connection: 'close',
     }) + text);
+    this.socket.resume(); // read on to the client's end, so the connection closes
   }
 
   empty(status: number, headers: Record<string, string> = {}): void {
     this.socket.end(this.head(status, reasonOf(status), { ...headers, 'Content-Length': '0', Connection: 'close' }));
+    this.socket.resume();
   }
 
   /** The body runs until the connection closes. */
   stream(status: number, contentType: string, headers: Record<string, string> = {}): Writable {
     this.socket.write(this.head(status, reasonOf(status), { ...headers, 'Content-Type': contentType, Connection: 'close' }));
+    this.socket.resume();
     return this.socket;
   }
 
