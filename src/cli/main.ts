@@ -31,6 +31,7 @@ export const COMMANDS: Record<string, Loader> = {
   unpause: () => import('./commands/unpause'),
   wait: () => import('./commands/wait'),
   rename: () => import('./commands/rename'),
+  update: () => import('./commands/update'),
   ps: () => import('./commands/ps'),
   logs: () => import('./commands/logs'),
   exec: () => import('./commands/exec'),

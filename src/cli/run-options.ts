@@ -11,6 +11,7 @@ import { parseDeviceFlag } from '../engine/security/devices';
 import { readSeccompProfileFile } from '../engine/security/container-security';
 import { parseExpose, parsePublishList } from '../network/ports';
 import { parseMountFlag } from '../volume/mount-spec';
+import { RESOURCE_EXTRA_OPTIONS, resourceExtrasSpec } from './resource-flags';
 
 export const RUN_OPTIONS: OptionSpec[] = [
   { name: 'interactive', short: 'i', type: 'bool', description: 'Keep STDIN open' },
@@ -50,6 +51,7 @@ export const RUN_OPTIONS: OptionSpec[] = [
   { name: 'cpuset-mems', type: 'string', description: 'MEMs in which to allow execution (0-3, 0,1)' },
   { name: 'pids-limit', type: 'string', value: 'int', description: 'Tune container pids limit (set -1 for unlimited)' },
   { name: 'blkio-weight', type: 'string', value: 'uint16', description: 'Block IO (relative weight), between 10 and 1000, or 0 to disable' },
+  ...RESOURCE_EXTRA_OPTIONS,
   { name: 'cgroup-parent', type: 'string', description: 'Optional parent cgroup for the container' },
   { name: 'ulimit', type: 'list', value: 'ulimit', description: 'Ulimit options (e.g. nofile=1024:2048)' },
   { name: 'restart', type: 'string', description: 'Restart policy to apply when a container exits (no, always, unless-stopped, on-failure[:N])' },
@@ -251,6 +253,7 @@ export function toContainerSpec(args: ParsedArgs): ContainerSpec {
       CpusetMems: str(args, 'cpuset-mems'),
       PidsLimit: integer(args, 'pids-limit'),
       BlkioWeight: integer(args, 'blkio-weight'),
+      ...resourceExtrasSpec(args),
       CgroupParent: str(args, 'cgroup-parent'),
       Ulimits: ulimits(list(args, 'ulimit')),
       Privileged: flag(args, 'privileged'),

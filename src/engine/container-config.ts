@@ -3,6 +3,7 @@
 import { InvalidArgumentError } from '../errors/errors';
 import type { ImageConfig } from '../image/store';
 import type { ResolvedResources, ResourceFlags } from './resources';
+import { resourceExtrasHostConfig, type ResourceExtrasHostConfig } from './resource-extras';
 import {
   DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS, NO_SECURITY_FLAGS, type SecurityFlags, type SecurityHostConfig,
 } from './security/container-security';
@@ -142,7 +143,7 @@ export interface ContainerConfig {
   StopSignal?: string;
 }
 
-export interface HostConfig extends SecurityHostConfig {
+export interface HostConfig extends SecurityHostConfig, ResourceExtrasHostConfig {
   AutoRemove: boolean;
   ReadonlyRootfs: boolean;
   Binds: string[] | null;
@@ -290,7 +291,7 @@ export function buildContainerConfig(
 }
 
 /** docker's HostConfig fields, as `inspect` will show them. */
-function hostConfigFor(opts: RunOptions, limits: ResolvedResources): Omit<HostConfig, keyof SecurityHostConfig> {
+export function hostConfigFor(opts: RunOptions, limits: ResolvedResources): Omit<HostConfig, keyof SecurityHostConfig> {
   const r = limits.resources;
   const nanoCpus = opts.resources.cpus !== undefined ? Math.round(Number(opts.resources.cpus) * 1e9) : 0;
   return {
@@ -320,5 +321,6 @@ function hostConfigFor(opts: RunOptions, limits: ResolvedResources): Omit<HostCo
     BlkioWeight: r.blockIO?.weight ?? 0,
     OomKillDisable: r.memory?.disableOOMKiller ?? false,
     Ulimits: limits.rlimits.map((u) => ({ Name: u.type.slice(7).toLowerCase(), Soft: u.soft, Hard: u.hard })),
+    ...resourceExtrasHostConfig(opts.resources, r),
   };
 }

@@ -5,6 +5,7 @@
 // every front the same one-line errors (docs/engine-facade.md).
 import { InvalidArgumentError } from '../errors/errors';
 import type { RunOptions } from './container-config';
+import { resourceExtrasFlags, type SpecResourceExtras } from './resource-extras';
 import { NO_SECURITY_FLAGS } from './security/container-security';
 
 export interface PortBinding { HostIp?: string; HostPort?: string }
@@ -41,7 +42,7 @@ export interface SpecConfig {
   StopTimeout?: number;
 }
 
-export interface SpecHostConfig {
+export interface SpecHostConfig extends SpecResourceExtras {
   Binds?: string[] | null;
   Mounts?: SpecMount[] | null;
   Tmpfs?: Record<string, string> | null;
@@ -163,6 +164,7 @@ export function specToRunOptions(spec: ContainerSpec): RunOptions {
       cpuPeriod: pos(h.CpuPeriod), cpuQuota: pos(h.CpuQuota), cpusetCpus: h.CpusetCpus || undefined, cpusetMems: h.CpusetMems || undefined,
       pidsLimit: h.PidsLimit ? String(h.PidsLimit) : undefined, blkioWeight: pos(h.BlkioWeight), cgroupParent: h.CgroupParent || undefined,
       ulimits: list(h.Ulimits).map((u) => `${u.Name}=${u.Soft}:${u.Hard}`),
+      ...resourceExtrasFlags(h),
     },
     security: {
       ...NO_SECURITY_FLAGS,

@@ -2,6 +2,8 @@
 import * as fs from 'node:fs';
 import { detectHostCgroups } from '../cgroups/hierarchy';
 import type { HostLimits } from './resources';
+import { statBlockDevice } from './block-devices';
+import type { HostCgroups } from '../cgroups/hierarchy';
 import { parseCpuList } from './resources';
 
 function readList(file: string, fallback: string): number[] {
@@ -42,5 +44,22 @@ export function readHostLimits(): HostLimits {
     hardRlimits: parseProcLimits(fs.readFileSync('/proc/self/limits', 'utf8')),
     canRaiseRlimits: ((capEff >> 24n) & 1n) === 1n,
     swapAccounting,
+    ...cgroupFileFacts(host),
+    blockDevice: statBlockDevice,
   };
+}
+
+/** Which optional cgroup files this host's kernel has (docker's sysinfo checks, read at the v1 hierarchy roots). */
+function cgroupFileFacts(host: HostCgroups): Pick<HostLimits, 'memorySwappiness' | 'cpuRealtime' | 'blkioWeightDevice'> {
+  const root = (controller: string) => host.hierarchies.find((h) => h.version === 1 && h.controllers.includes(controller))?.mountpoint;
+  const has = (controller: string, ...files: string[]) => {
+    const dir = root(controller);
+    return dir !== undefined && files.some((f) => fs.existsSync(`${dir}/${f}`));
+  };
+  const v2 = host.hierarchies.find((h) => h.version === 2);
+  // BFQ's per-device weight file exists in child cgroups only, never at the root: its policy file there says BFQ is in.
+  const blkioWeightDevice = root('blkio') !== undefined
+    ? has('blkio', 'blkio.weight_device', 'blkio.bfq.weight_device', 'blkio.bfq.io_service_bytes')
+    : !!v2 && v2.controllers.includes('io');
+  return { memorySwappiness: has('memory', 'memory.swappiness'), cpuRealtime: has('cpu', 'cpu.rt_runtime_us'), blkioWeightDevice };
 }

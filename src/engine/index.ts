@@ -37,6 +37,7 @@ import { startContainer } from './lifecycle/start';
 import { sampleStats } from './lifecycle/stats';
 import { killContainer, stopContainer } from './lifecycle/stop';
 import { topContainer } from './lifecycle/top';
+import { updateContainer, type ContainerUpdate, type UpdateResult } from './lifecycle/update';
 import { diskUsage } from './system-df';
 import { resetSystem } from './system-reset';
 import type { InitStreams, StdioSlot } from '../runtime/nsexec';
@@ -50,6 +51,7 @@ import { registryFromArgument } from '../image/registry/login';
 
 export type { ContainerSpec } from './container-spec';
 export type { EngineDeps } from './lifecycle/context';
+export type { ContainerUpdate, UpdateResult } from './lifecycle/update';
 export { OciRuntime, type OciRuntimeOptions } from './oci-runtime';
 
 export interface EngineOptions {
@@ -120,6 +122,11 @@ export class Engine {
 
   unpauseContainer(ref: string): Promise<string> {
     return setPaused(this.deps, ref, false);
+  }
+
+  /** docker update: new limits and restart policy, live in the cgroups of a running container, and recorded. */
+  updateContainer(ref: string, update: ContainerUpdate): Promise<UpdateResult> {
+    return updateContainer(this.deps, ref, update);
   }
 
   renameContainer(ref: string, name: string): Promise<void> {

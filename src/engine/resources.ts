@@ -3,9 +3,14 @@
 // as HostLimits, so every check runs before anything is created and is unit-tested.
 import { InvalidArgumentError } from '../errors/errors';
 import type { Resources } from '../runtime/spec';
+import { resolveBlockDevices, type BlockDeviceFlags, type DeviceNumbers } from './block-devices';
 
-export interface ResourceFlags {
+export interface ResourceFlags extends BlockDeviceFlags {
   memory?: string;
+  /** 0..100; -1 (docker's default) leaves the kernel's */
+  memorySwappiness?: string;
+  cpuRtPeriod?: string;
+  cpuRtRuntime?: string;
   memorySwap?: string;
   memoryReservation?: string;
   cpus?: string;
@@ -32,6 +37,14 @@ export interface HostLimits {
   canRaiseRlimits: boolean;
   /** The kernel accounts swap (memory.memsw.* on v1, memory.swap.* on v2). */
   swapAccounting: boolean;
+  /** memory.swappiness exists (cgroup v1); v2 has none, and docker drops the flag with a warning. Unset: assumed. */
+  memorySwappiness?: boolean;
+  /** cpu.rt_runtime_us exists (v1 with CONFIG_RT_GROUP_SCHED); never on v2. Unset: assumed. */
+  cpuRealtime?: boolean;
+  /** A per-device blkio weight file exists. Unset: assumed. */
+  blkioWeightDevice?: boolean;
+  /** MAJ:MIN of a block device path (stat on the host); throws the reason. Unset: device flags are refused. */
+  blockDevice?: (devPath: string) => DeviceNumbers;
 }
 
 export interface RlimitSpec { type: string; soft: number; hard: number }
@@ -133,6 +146,15 @@ export function resolveResources(flags: ResourceFlags, host: HostLimits): Resolv
     }
     memory.reservation = reservation;
   }
+  if (flags.memorySwappiness !== undefined) {
+    const swappiness = parseInteger(flags.memorySwappiness, '--memory-swappiness');
+    if (swappiness < -1 || swappiness > 100) throw bad('--memory-swappiness', flags.memorySwappiness, 'the valid memory swappiness range is 0-100');
+    if (swappiness >= 0 && host.memorySwappiness === false) {
+      warnings.push('Your kernel does not support memory swappiness capabilities or the cgroup is not mounted. Memory swappiness discarded.');
+    } else if (swappiness >= 0) {
+      memory.swappiness = swappiness;
+    }
+  }
   if (flags.oomKillDisable) {
     memory.disableOOMKiller = true;
     if (memory.limit === undefined) warnings.push("disabling the OOM killer on containers without setting a '-m/--memory' limit may be dangerous");
@@ -180,6 +202,7 @@ export function resolveResources(flags: ResourceFlags, host: HostLimits): Resolv
     if (missing.length) throw bad('--cpuset-mems', flags.cpusetMems, `requested memory nodes are not available - requested ${formatCpuList(missing)}, available: ${formatCpuList(host.mems)}`);
     cpu.mems = formatCpuList(want);
   }
+  resolveRealtime(flags, host, cpu);
   if (Object.keys(cpu).length) resources.cpu = cpu;
 
   if (flags.pidsLimit !== undefined) {
@@ -191,6 +214,11 @@ export function resolveResources(flags: ResourceFlags, host: HostLimits): Resolv
     if (weight !== 0 && (weight < 10 || weight > 1000)) throw bad('--blkio-weight', flags.blkioWeight, 'the range of blkio weight is from 10 to 1000');
     if (weight) resources.blockIO = { weight };
   }
+  const devices = resolveBlockDevices(flags, {
+    blockDevice: host.blockDevice ?? (() => { throw new Error('block devices cannot be resolved here'); }),
+    weightDevice: host.blkioWeightDevice !== false,
+  }, warnings);
+  if (devices) resources.blockIO = { ...resources.blockIO, ...devices };
 
   let cgroupParent = '/mydocker';
   if (flags.cgroupParent !== undefined) {
@@ -209,4 +237,22 @@ export function resolveResources(flags: ResourceFlags, host: HostLimits): Resolv
     return r;
   });
   return { resources, rlimits, cgroupParent, warnings };
+}
+
+/**
+ * --cpu-rt-period/--cpu-rt-runtime (µs): real-time bandwidth, v1 only (cgroup v2 has no RT group scheduling).
+ * Whether the parent's budget allows it is the kernel's answer at start (see the cpu controller).
+ */
+function resolveRealtime(flags: ResourceFlags, host: HostLimits, cpu: NonNullable<Resources['cpu']>): void {
+  const period = flags.cpuRtPeriod === undefined ? 0 : parseInteger(flags.cpuRtPeriod, '--cpu-rt-period');
+  const runtime = flags.cpuRtRuntime === undefined ? 0 : parseInteger(flags.cpuRtRuntime, '--cpu-rt-runtime');
+  if (period < 0) throw bad('--cpu-rt-period', flags.cpuRtPeriod!, 'the period cannot be negative');
+  if (runtime < 0) throw bad('--cpu-rt-runtime', flags.cpuRtRuntime!, 'the runtime cannot be negative');
+  if (!period && !runtime) return;
+  if (host.cpuRealtime === false) {
+    throw new InvalidArgumentError('your kernel does not support CPU real-time scheduler (no cpu.rt_runtime_us: cgroup v2, or a kernel without CONFIG_RT_GROUP_SCHED)');
+  }
+  if (period && runtime > period) throw bad('--cpu-rt-runtime', flags.cpuRtRuntime!, `cpu-rt-runtime cannot be higher than cpu-rt-period (${period})`);
+  if (period) cpu.realtimePeriod = period;
+  if (runtime) cpu.realtimeRuntime = runtime;
 }

@@ -20,6 +20,8 @@ const HOST: Record<string, Kind> = {
   CgroupParent: 'string', OomKillDisable: 'bool', Ulimits: 'objects', Privileged: 'bool', CapAdd: 'strings', CapDrop: 'strings',
   Devices: 'objects', DeviceCgroupRules: 'strings', GroupAdd: 'strings', Sysctls: 'strmap', OomScoreAdj: 'number', SecurityOpt: 'strings',
   UsernsMode: 'string', UidMaps: 'strings', GidMaps: 'strings',
+  MemorySwappiness: 'number', CpuRealtimePeriod: 'number', CpuRealtimeRuntime: 'number', BlkioWeightDevice: 'objects',
+  BlkioDeviceReadBps: 'objects', BlkioDeviceWriteBps: 'objects', BlkioDeviceReadIOps: 'objects', BlkioDeviceWriteIOps: 'objects',
 };
 
 /** Accepted at their zero value only: the docker CLI always sends them. */
