@@ -6,9 +6,8 @@ import type { AttachHandler } from '../engine/lifecycle/run';
 import { forwardSignals } from '../runtime/ops/signals';
 import { sys } from '../sys/native';
 import type { CliIo } from './command';
+import { DEFAULT_DETACH_KEYS, DetachMatcher, parseDetachKeys } from './detach-keys';
 
-const CTRL_P = 0x10;
-const CTRL_Q = 0x11;
 
 export interface TerminalOptions {
   tty: boolean;
@@ -17,6 +16,12 @@ export interface TerminalOptions {
   io: CliIo;
   /** ctrl-p ctrl-q detaches (attach, and run -it). */
   detachKeys: boolean;
+  /** --detach-keys: another sequence than ctrl-p,ctrl-q (src/cli/detach-keys.ts). */
+  detachSequence?: Buffer;
+  /** -a: only these of the container's output streams are shown (default both). */
+  output?: ('stdout' | 'stderr')[];
+  /** --sig-proxy=false: signals we receive stay ours (default: forwarded without -t). */
+  sigProxy?: boolean;
 }
 
 export function terminalAttach(opts: TerminalOptions): AttachHandler {
@@ -27,8 +32,13 @@ export function terminalAttach(opts: TerminalOptions): AttachHandler {
     // Raw mode before any output is shown: whoever reacts to the output (a user, a test) must
     // already be typing into the container, not into our terminal's line discipline.
     const savedTermios = raw ? sys().makeRaw(0) : undefined;
-    client.onOutput((stream, data) => (stream === 'stdout' ? io.stdout : io.stderr).write(data));
-    const stopSignals = forwardSignals(state.pid, !opts.tty);
+    // Signals are ours to forward before the first output is shown: onOutput flushes what the
+    // container already wrote, and whoever reacts to it with a signal must not find node's default.
+    const stopSignals = forwardSignals(state.pid, !opts.tty && opts.sigProxy !== false);
+    const shown = new Set(opts.output ?? ['stdout', 'stderr']);
+    client.onOutput((stream, data) => {
+      if (shown.has(stream)) (stream === 'stdout' ? io.stdout : io.stderr).write(data);
+    });
     const resize = () => client.resize(process.stdout.rows ?? 0, process.stdout.columns ?? 0);
     if (opts.tty && process.stdout.isTTY) {
       resize();
@@ -36,15 +46,12 @@ export function terminalAttach(opts: TerminalOptions): AttachHandler {
     }
     let detach: () => void = () => undefined;
     const detached = new Promise<boolean>((resolve) => (detach = () => resolve(true)));
-    let sawCtrlP = false;
+    const keys = opts.detachKeys && raw ? new DetachMatcher(opts.detachSequence ?? parseDetachKeys(DEFAULT_DETACH_KEYS)) : undefined;
     const onData = (chunk: Buffer) => {
-      if (opts.detachKeys && raw) {
-        for (const byte of chunk) {
-          if (sawCtrlP && byte === CTRL_Q) return detach();
-          sawCtrlP = byte === CTRL_P;
-        }
-      }
-      client.write(chunk);
+      if (!keys) return void client.write(chunk);
+      const { forward, detach: done } = keys.feed(chunk);
+      if (forward.length) client.write(forward);
+      if (done) detach();
     };
     const onEnd = () => client.closeStdin();
     if (opts.stdin) {

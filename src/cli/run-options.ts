@@ -4,13 +4,15 @@
 import { flag, list, str, type OptionSpec, type ParsedArgs } from './argv';
 import { InvalidArgumentError } from '../errors/errors';
 import * as fs from 'node:fs';
-import { parseEnvFile, parseLabels, parseLogOpts, parseRestartPolicy, resolveEnvEntry } from '../engine/container-config';
+import { parseEnvFile, parseLabels, parseRestartPolicy, resolveEnvEntry } from '../engine/container-config';
 import type { ContainerSpec, SpecHostConfig, SpecMount } from '../engine/container-spec';
 import { parseBytes } from '../engine/resources';
 import { parseDeviceFlag } from '../engine/security/devices';
 import { readSeccompProfileFile } from '../engine/security/container-security';
 import { parseExpose, parsePublishList } from '../network/ports';
 import { parseMountFlag } from '../volume/mount-spec';
+import { parseLogConfig } from '../engine/log-driver';
+import { attachedStreams, readLabelFiles, RUN_CLIENT_OPTIONS } from './run-client';
 import { RESOURCE_EXTRA_OPTIONS, resourceExtrasSpec } from './resource-flags';
 
 export const RUN_OPTIONS: OptionSpec[] = [
@@ -70,6 +72,10 @@ export const RUN_OPTIONS: OptionSpec[] = [
   { name: 'stop-signal', type: 'string', description: 'Signal to stop the container' },
   { name: 'uidmap', type: 'list', description: 'UID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)' },
   { name: 'gidmap', type: 'list', description: 'GID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)' },
+  { name: 'stop-timeout', type: 'string', value: 'int', description: 'Timeout (in seconds) to stop a container' },
+  { name: 'log-driver', type: 'string', description: 'Logging driver for the container (json-file, local, none)' },
+  { name: 'runtime', type: 'string', description: 'Runtime to use for this container (mydocker, runc, crun)' },
+  ...RUN_CLIENT_OPTIONS,
 ];
 
 /** docker's CLI does this on the client side: --env-file lines, then -e; a bare KEY takes our own value or is dropped. */
@@ -205,6 +211,8 @@ export function toContainerSpec(args: ParsedArgs): ContainerSpec {
   const volumes = list(args, 'volume');
   const restart = str(args, 'restart');
   const logOpts = list(args, 'log-opt');
+  const logDriver = str(args, 'log-driver');
+  const attached = attachedStreams(args);
   return {
     ...(str(args, 'name') !== undefined ? { name: str(args, 'name') } : {}),
     config: {
@@ -216,16 +224,17 @@ export function toContainerSpec(args: ParsedArgs): ContainerSpec {
       ...(str(args, 'workdir') !== undefined ? { WorkingDir: str(args, 'workdir') } : {}),
       ...(str(args, 'user') !== undefined ? { User: str(args, 'user') } : {}),
       ...(str(args, 'hostname') !== undefined ? { Hostname: str(args, 'hostname') } : {}),
-      Labels: parseLabels(list(args, 'label')),
+      Labels: parseLabels([...readLabelFiles(list(args, 'label-file')), ...list(args, 'label')]),
       Tty: flag(args, 'tty'),
       OpenStdin: interactive,
       StdinOnce: interactive && !detach,
-      AttachStdin: interactive && !detach,
-      AttachStdout: !detach,
-      AttachStderr: !detach,
+      AttachStdin: attached.stdin,
+      AttachStdout: attached.stdout,
+      AttachStderr: attached.stderr,
       ExposedPorts: keys(exposed),
       Volumes: keys(volumes.filter((v) => !v.includes(':'))),
       ...(str(args, 'stop-signal') !== undefined ? { StopSignal: str(args, 'stop-signal') } : {}),
+      ...(str(args, 'stop-timeout') !== undefined ? { StopTimeout: integer(args, 'stop-timeout') } : {}),
     },
     hostConfig: {
       Binds: orNull(volumes.filter((v) => v.includes(':'))),
@@ -238,7 +247,8 @@ export function toContainerSpec(args: ParsedArgs): ContainerSpec {
       DnsSearch: list(args, 'dns-search'),
       ExtraHosts: list(args, 'add-host'),
       ...(restart !== undefined ? { RestartPolicy: parseRestartPolicy(restart) } : {}),
-      ...(logOpts.length ? { LogConfig: parseLogOpts(logOpts) } : {}),
+      ...(logOpts.length || logDriver !== undefined ? { LogConfig: parseLogConfig(logDriver, logOpts) } : {}),
+      ...(str(args, 'runtime') !== undefined ? { Runtime: str(args, 'runtime') } : {}),
       AutoRemove: flag(args, 'rm'),
       ReadonlyRootfs: flag(args, 'read-only'),
       Memory: bytes(args, 'memory'),

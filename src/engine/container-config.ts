@@ -7,6 +7,10 @@ import { resourceExtrasHostConfig, type ResourceExtrasHostConfig } from './resou
 import {
   DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS, NO_SECURITY_FLAGS, type SecurityFlags, type SecurityHostConfig,
 } from './security/container-security';
+import { parseLogConfig, type LogConfig } from './log-driver';
+import { DEFAULT_RUNTIME, validateRuntimeName } from './runtimes';
+
+export { logSizeBytes, type LogConfig } from './log-driver';
 
 export interface RunOptions {
   /** undefined: the built-in default image (the command is an absolute path). */
@@ -36,6 +40,12 @@ export interface RunOptions {
   restart?: string;
   /** --log-opt max-size=…, max-file=… */
   logOpts: string[];
+  /** --log-driver: json-file (default), local, none */
+  logDriver?: string;
+  /** --stop-timeout: seconds stop and restart wait by default (Config.StopTimeout). */
+  stopTimeout?: number;
+  /** --runtime: mydocker (the built-in core, default), runc, crun (HostConfig.Runtime). */
+  runtime?: string;
   /** --label KEY=VALUE */
   labels: string[];
   /** process.consoleSize for -t: the caller's terminal size, so the first prompt fits. */
@@ -70,11 +80,6 @@ export interface RestartPolicy {
   MaximumRetryCount: number;
 }
 
-export interface LogConfig {
-  Type: 'json-file';
-  Config: Record<string, string>;
-}
-
 export function parseRestartPolicy(text: string | undefined): RestartPolicy {
   if (text === undefined || text === '' || text === 'no') return { Name: 'no', MaximumRetryCount: 0 };
   const m = /^(always|unless-stopped|on-failure)(?::(\d+))?$/.exec(text);
@@ -85,32 +90,8 @@ export function parseRestartPolicy(text: string | undefined): RestartPolicy {
 }
 
 /** docker's json-file options, sizes in decimal units as docker reads them (10m = 10,000,000 bytes). */
-export function parseLogOpts(opts: string[]): LogConfig {
-  const config: Record<string, string> = {};
-  for (const o of opts) {
-    const eq = o.indexOf('=');
-    const key = o.slice(0, eq);
-    const value = o.slice(eq + 1);
-    if (eq < 1) throw new InvalidArgumentError(`invalid log opt "${o}": expected key=value`);
-    if (key === 'max-size') {
-      if (logSizeBytes(value) === undefined) throw new InvalidArgumentError(`invalid log opt max-size "${value}": expected a size like 10m`);
-    } else if (key === 'max-file') {
-      if (!/^[1-9]\d*$/.test(value)) throw new InvalidArgumentError(`invalid log opt max-file "${value}": expected a positive integer`);
-    } else {
-      throw new InvalidArgumentError(`unknown log opt '${key}' for json-file log driver`);
-    }
-    config[key] = value;
-  }
-  if (config['max-file'] && Number(config['max-file']) > 1 && !config['max-size']) {
-    throw new InvalidArgumentError('max-file cannot be set without max-size');
-  }
-  return { Type: 'json-file', Config: config };
-}
-
-export function logSizeBytes(value: string): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)b?$/i.exec(value);
-  if (!m) return undefined;
-  return Math.floor(Number(m[1]) * ({ '': 1, k: 1e3, m: 1e6, g: 1e9, t: 1e12 }[m[2].toLowerCase()] ?? 1));
+export function parseLogOpts(opts: string[], driver?: string): LogConfig {
+  return parseLogConfig(driver, opts);
 }
 
 export function parseLabels(labels: string[]): Record<string, string> {
@@ -141,6 +122,7 @@ export interface ContainerConfig {
   WorkingDir: string;
   Labels: Record<string, string>;
   StopSignal?: string;
+  StopTimeout?: number;
 }
 
 export interface HostConfig extends SecurityHostConfig, ResourceExtrasHostConfig {
@@ -155,6 +137,8 @@ export interface HostConfig extends SecurityHostConfig, ResourceExtrasHostConfig
   ExtraHosts: string[] | null;
   RestartPolicy: RestartPolicy;
   LogConfig: LogConfig;
+  /** The OCI runtime that runs it: mydocker's own core, or runc/crun (src/engine/runtimes.ts). */
+  Runtime?: string;
   NetworkMode: string;
   CgroupParent: string;
   Memory: number;
@@ -199,8 +183,12 @@ export function validateRunOptions(opts: RunOptions): void {
   }
   const restart = parseRestartPolicy(opts.restart);
   if (restart.Name !== 'no' && opts.rm) throw new InvalidArgumentError('conflicting options: --restart and --rm');
-  parseLogOpts(opts.logOpts);
+  parseLogOpts(opts.logOpts, opts.logDriver);
   parseLabels(opts.labels);
+  if (opts.runtime !== undefined) validateRuntimeName(opts.runtime);
+  if (opts.stopTimeout !== undefined && (!Number.isInteger(opts.stopTimeout) || opts.stopTimeout < -1)) {
+    throw new InvalidArgumentError(`invalid stop timeout ${opts.stopTimeout}: expected seconds, or -1 to wait without limit`);
+  }
 }
 
 /** docker's env rules: "KEY=VALUE" as is, a bare "KEY" takes the caller's value or is dropped. */
@@ -285,6 +273,7 @@ export function buildContainerConfig(
       WorkingDir: opts.workdir ?? imageWorkdir ?? '',
       Labels: { ...(image.config.Labels ?? {}), ...parseLabels(opts.labels) },
       ...(opts.stopSignal ?? image.config.StopSignal ? { StopSignal: opts.stopSignal ?? image.config.StopSignal } : {}),
+      ...(opts.stopTimeout !== undefined ? { StopTimeout: opts.stopTimeout } : {}),
     },
     hostConfig: { ...hostConfigFor(opts, limits), ...security },
   };
@@ -305,7 +294,8 @@ export function hostConfigFor(opts: RunOptions, limits: ResolvedResources): Omit
     DnsSearch: [...opts.dnsSearch],
     ExtraHosts: opts.addHosts.length ? [...opts.addHosts] : null,
     RestartPolicy: parseRestartPolicy(opts.restart),
-    LogConfig: parseLogOpts(opts.logOpts),
+    LogConfig: parseLogOpts(opts.logOpts, opts.logDriver),
+    Runtime: opts.runtime || DEFAULT_RUNTIME,
     NetworkMode: opts.network,
     CgroupParent: opts.resources.cgroupParent !== undefined ? limits.cgroupParent : '',
     Memory: r.memory?.limit ?? 0,

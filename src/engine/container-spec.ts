@@ -54,6 +54,8 @@ export interface SpecHostConfig extends SpecResourceExtras {
   ExtraHosts?: string[] | null;
   RestartPolicy?: { Name?: string; MaximumRetryCount?: number };
   LogConfig?: { Type?: string; Config?: Record<string, string> };
+  /** mydocker (the built-in core, default), runc or crun. */
+  Runtime?: string;
   AutoRemove?: boolean;
   ReadonlyRootfs?: boolean;
   Memory?: number;
@@ -179,6 +181,9 @@ export function specToRunOptions(spec: ContainerSpec): RunOptions {
       ? `${h.RestartPolicy.Name}${h.RestartPolicy.Name === 'on-failure' && h.RestartPolicy.MaximumRetryCount ? `:${h.RestartPolicy.MaximumRetryCount}` : ''}`
       : undefined,
     logOpts: Object.entries(h.LogConfig?.Config ?? {}).map(([k, v]) => `${k}=${v}`),
+    ...(h.LogConfig?.Type ? { logDriver: h.LogConfig.Type } : {}),
+    ...(h.Runtime ? { runtime: h.Runtime } : {}),
+    ...(c.StopTimeout !== undefined && c.StopTimeout !== null ? { stopTimeout: c.StopTimeout } : {}),
     labels: Object.entries(c.Labels ?? {}).map(([k, v]) => `${k}=${v}`),
     consoleSize: spec.consoleSize,
     volumes: [...list(h.Binds), ...Object.keys(c.Volumes ?? {})],

@@ -29,7 +29,7 @@ import { createContainer } from './lifecycle/create';
 import { execContainer, type ExecOptions } from './lifecycle/exec';
 import { inspectContainer, type ContainerInspect } from './lifecycle/inspect';
 import { listContainers, type ListOptions } from './lifecycle/list';
-import { readLogs, type LogsOptions } from './lifecycle/logs';
+import { assertReadableLogs, readLogs, type LogsOptions } from './lifecycle/logs';
 import { attachContainer, pruneContainers, renameContainer, setPaused, waitContainer } from './lifecycle/misc';
 import { removeContainer, type RemoveOptions } from './lifecycle/remove';
 import { runContainer, startAttached, type AttachHandler } from './lifecycle/run';
@@ -156,6 +156,7 @@ export class Engine {
   }
 
   logs(ref: string, opts: LogsOptions) {
+    assertReadableLogs(store(this.deps).resolve(ref)); // an error before the caller starts its stream
     return readLogs(this.deps, ref, opts);
   }
 

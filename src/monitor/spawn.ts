@@ -20,6 +20,8 @@ export interface MonitorOptions {
   oomFiles: string[];
   /** Run after the container exits, unless an attached client takes the cleanup over. */
   exitCommand?: string[];
+  /** What the monitor runs as its child instead of nsexec (an external runtime's create: src/engine/oci-binary.ts). */
+  command?: string[];
 }
 
 export interface SpawnedMonitor {
@@ -46,7 +48,7 @@ export function monitorArgs(o: MonitorOptions): string[] {
     args.push('-e', o.exitCommand[0]);
     for (const a of o.exitCommand.slice(1)) args.push('-E', a);
   }
-  args.push('--', nsexecPath());
+  args.push('--', ...(o.command ?? [nsexecPath()]));
   return args;
 }
 

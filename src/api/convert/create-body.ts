@@ -3,6 +3,7 @@
 // mydocker cannot honour are refused by name instead of being dropped.
 import { InvalidArgumentError } from '../../errors/errors';
 import type { ContainerSpec, SpecConfig, SpecHostConfig, SpecNetworking } from '../../engine/container-spec';
+import { parseLogConfig } from '../../engine/log-driver';
 
 type Kind = 'string' | 'bool' | 'number' | 'strings' | 'strmap' | 'object' | 'objects' | 'cmd';
 
@@ -19,7 +20,7 @@ const HOST: Record<string, Kind> = {
   CpuPeriod: 'number', CpuQuota: 'number', CpusetCpus: 'string', CpusetMems: 'string', PidsLimit: 'number', BlkioWeight: 'number',
   CgroupParent: 'string', OomKillDisable: 'bool', Ulimits: 'objects', Privileged: 'bool', CapAdd: 'strings', CapDrop: 'strings',
   Devices: 'objects', DeviceCgroupRules: 'strings', GroupAdd: 'strings', Sysctls: 'strmap', OomScoreAdj: 'number', SecurityOpt: 'strings',
-  UsernsMode: 'string', UidMaps: 'strings', GidMaps: 'strings',
+  UsernsMode: 'string', UidMaps: 'strings', GidMaps: 'strings', Runtime: 'string',
   MemorySwappiness: 'number', CpuRealtimePeriod: 'number', CpuRealtimeRuntime: 'number', BlkioWeightDevice: 'objects',
   BlkioDeviceReadBps: 'objects', BlkioDeviceWriteBps: 'objects', BlkioDeviceReadIOps: 'objects', BlkioDeviceWriteIOps: 'objects',
 };
@@ -28,7 +29,7 @@ const HOST: Record<string, Kind> = {
 const HOST_ZERO_ONLY: Record<string, (v: unknown) => boolean> = {
   Links: empty, VolumesFrom: empty, PidMode: (v) => empty(v) || v === 'private', IpcMode: (v) => empty(v) || v === 'private' || v === 'shareable',
   UTSMode: empty, Cgroup: empty, VolumeDriver: (v) => empty(v) || v === 'local', ContainerIDFile: empty,
-  Runtime: (v) => empty(v) || v === 'runc' || v === 'mydocker', Init: (v) => empty(v) || v === false, Isolation: (v) => empty(v) || v === 'default',
+  Init: (v) => empty(v) || v === false, Isolation: (v) => empty(v) || v === 'default',
   ShmSize: (v) => empty(v) || v === 67108864, KernelMemory: empty, KernelMemoryTCP: empty,
 };
 
@@ -98,9 +99,8 @@ export function createSpec(body: Record<string, unknown>, name: string | undefin
     if (!ok(rawHost[field])) throw new InvalidArgumentError(`HostConfig.${field} ${JSON.stringify(rawHost[field])} is not supported by mydocker`);
   }
   const log = asObject('HostConfig.LogConfig', rawHost.LogConfig);
-  if (log.Type !== undefined && log.Type !== '' && log.Type !== 'json-file') {
-    throw new InvalidArgumentError(`logging driver ${JSON.stringify(log.Type)} is not supported by mydocker (json-file only)`);
-  }
+  // json-file, local or none (src/engine/log-driver.ts: the same check and message as the CLI's)
+  if (log.Type !== undefined && log.Type !== null && log.Type !== '') parseLogConfig(String(log.Type), []);
   const hostConfig = pick<SpecHostConfig>('HostConfig', rawHost, HOST);
   if (hostConfig.PidsLimit !== undefined && hostConfig.PidsLimit !== null && hostConfig.PidsLimit <= 0) hostConfig.PidsLimit = null;
   const networking = asObject('NetworkingConfig', body.NetworkingConfig);

@@ -17,6 +17,7 @@ export const command: CommandDefinition<ExecOptions> = {
     { name: 'tty', short: 't', type: 'bool', description: 'Allocate a pseudo-TTY' },
     { name: 'detach', short: 'd', type: 'bool', description: 'Detached mode: run command in the background' },
     { name: 'env', short: 'e', type: 'list', description: 'Set environment variables' },
+    { name: 'env-file', type: 'list', description: 'Read in a file of environment variables' },
     { name: 'workdir', short: 'w', type: 'string', description: 'Working directory inside the container' },
     { name: 'user', short: 'u', type: 'string', description: 'Username or UID (format: "<name|uid>[:<group|gid>]")' },
     { name: 'privileged', type: 'bool', description: 'Give extended privileges to the command' },
@@ -27,7 +28,7 @@ export const command: CommandDefinition<ExecOptions> = {
     const workdir = str(args, 'workdir');
     if (workdir !== undefined && !workdir.startsWith('/')) throw new InvalidArgumentError(`the working directory '${workdir}' is invalid, it needs to be an absolute path`);
     return {
-      ref, cmd, interactive: flag(args, 'interactive'), tty: flag(args, 'tty'), detach: flag(args, 'detach'), env: clientEnv([], list(args, 'env')),
+      ref, cmd, interactive: flag(args, 'interactive'), tty: flag(args, 'tty'), detach: flag(args, 'detach'), env: clientEnv(list(args, 'env-file'), list(args, 'env')),
       workdir, user: str(args, 'user'), privileged: flag(args, 'privileged'),
       // a bare -e KEY takes the caller's value here, on the client side, as docker's CLI does
     };

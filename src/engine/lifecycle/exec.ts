@@ -10,6 +10,7 @@ import { resolveCapabilities } from '../security/capabilities';
 import { parseSecurityOpts } from '../security/security-opts';
 import { resolveUserInRootfs } from '../user';
 import { event, store, viewContainer, type EngineDeps } from './context';
+import { execWithOciBinary, ociBinaryFor } from '../oci-binary';
 
 export interface ExecOptions {
   ref: string;
@@ -51,7 +52,13 @@ export async function execContainer(
     noNewPrivileges: parseSecurityOpts(hc.SecurityOpt ?? []).noNewPrivileges,
   };
   event(deps, record, 'exec_create', { execID: '', command: opts.cmd.join(' ') });
-  const result = await execProcess({
+  const oci = ociBinaryFor(deps.layout, hc.Runtime);
+  const result = oci
+    ? await execWithOciBinary(oci, {
+      id: record.id, process: proc, stdio, detach: opts.detach, processFile: `${view.paths.dir}/exec-${process.pid}-${Date.now()}.json`,
+      log: deps.log, onStreams, onPid: () => event(deps, record, 'exec_start', { command: opts.cmd.join(' ') }),
+    })
+    : await execProcess({
     state, process: proc, stdio, stdinRelay: opts.interactive && opts.tty, detach: opts.detach,
     forwardSignals: !opts.tty, log: deps.log, onStreams, seccompCacheDir: deps.layout.seccompCacheDir,
     onPid: () => event(deps, record, 'exec_start', { command: opts.cmd.join(' ') }),

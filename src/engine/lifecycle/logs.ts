@@ -1,8 +1,9 @@
 // docker logs: the json-file log the monitor writes (rotated files oldest first), filtered by
 // time, cut to the last N entries, and followed while the container runs.
 import * as fs from 'node:fs';
-import { InvalidArgumentError } from '../../errors/errors';
+import { FailedPreconditionError, InvalidArgumentError } from '../../errors/errors';
 import { comparableTime } from '../container-status';
+import type { ContainerRecord } from '../container-store';
 import { pollUntil, store, viewContainer, type EngineDeps } from './context';
 
 export interface LogEntry {
@@ -52,8 +53,14 @@ function logFiles(base: string): string[] {
   return [...rotated.reverse(), base];
 }
 
+/** --log-driver none keeps nothing to read (docker's daemon says the same); checked before any stream opens. */
+export function assertReadableLogs(record: ContainerRecord): void {
+  if (record.hostConfig.LogConfig?.Type === 'none') throw new FailedPreconditionError('configured logging driver does not support reading');
+}
+
 export async function* readLogs(deps: EngineDeps, ref: string, opts: LogsOptions): AsyncGenerator<LogEntry> {
   const record = store(deps).resolve(ref);
+  assertReadableLogs(record);
   const { logFile } = viewContainer(deps, record).paths;
   const since = opts.since ? comparableTime(opts.since) : undefined;
   const until = opts.until ? comparableTime(opts.until) : undefined;

@@ -15,7 +15,8 @@ import { openPathsForUserns } from '../security/userns-paths';
 import type { EtcFiles } from '../../network/etc-files';
 import { mkdirInRoot } from '../../storage/secure-join';
 import { findPackageRoot } from '../../sys/native';
-import { logSizeBytes } from '../container-config';
+import { logRotation } from '../log-driver';
+import { ociBinaryFor, startWithOciBinary } from '../oci-binary';
 import { can } from '../container-status';
 import type { ContainerRecord } from '../container-store';
 import { writeEtcFiles } from '../../network/etc-files';
@@ -78,22 +79,30 @@ export async function startContainer(deps: EngineDeps, record: ContainerRecord, 
     writeJsonAtomic(p.startedFile, started);
     removeFileIfExists(p.manualStopFile);
     fs.mkdirSync(path.dirname(p.attachSocket), { recursive: true, mode: 0o700 });
-    const logCfg = record.hostConfig.LogConfig.Config;
-    const state = await startMonitored({
-      id: record.id, root: layout.runtimeDir, bundleDir: p.dir, log, seccompCacheDir: layout.seccompCacheDir,
-      pruneCgroupParent: record.limits.cgroupParent === '/mydocker',
-      monitor: {
-        exitFile: p.exitFile, attachSocket: p.attachSocket, logFile: p.logFile, tty: record.config.Tty, openStdin: record.config.OpenStdin,
-        logMaxSize: logCfg['max-size'] ? logSizeBytes(logCfg['max-size']) : undefined,
-        logMaxFiles: logCfg['max-file'] ? Number(logCfg['max-file']) : undefined,
-        exitCommand: exitCommand(deps, record.id),
-      },
-      beforeGo: async (state) => {
-        undo.push('disconnect networks', () => disconnectContainer(deps, record));
-        await connectContainer(deps, record, state);
-        await opts.beforeGo?.(state);
-      },
-    });
+    const rotation = logRotation(record.hostConfig.LogConfig);
+    const monitor = {
+      exitFile: p.exitFile, attachSocket: p.attachSocket, tty: record.config.Tty, openStdin: record.config.OpenStdin,
+      // --log-driver none: no log file at all (docker's `logs` then refuses to read)
+      ...(record.hostConfig.LogConfig.Type === 'none' ? {} : { logFile: p.logFile }),
+      logMaxSize: rotation.maxSize, logMaxFiles: rotation.maxFiles,
+      exitCommand: exitCommand(deps, record.id),
+    };
+    const beforeGo = async (state: RuntimeState) => {
+      undo.push('disconnect networks', () => disconnectContainer(deps, record));
+      await connectContainer(deps, record, state);
+      await opts.beforeGo?.(state);
+    };
+    // --runtime runc/crun: the installed runtime creates and starts it from the same bundle
+    const oci = ociBinaryFor(layout, record.hostConfig.Runtime);
+    const state = oci
+      ? await startWithOciBinary(oci, {
+        id: record.id, bundleDir: p.dir, stateDir: p.stateDir, cgroupsPath: spec.linux?.cgroupsPath ?? `${record.limits.cgroupParent}/${record.id}`,
+        rootfs: p.rootfs, log, monitor, terminal: record.config.Tty, beforeGo,
+      })
+      : await startMonitored({
+        id: record.id, root: layout.runtimeDir, bundleDir: p.dir, log, seccompCacheDir: layout.seccompCacheDir,
+        pruneCgroupParent: record.limits.cgroupParent === '/mydocker', monitor, beforeGo,
+      });
     event(deps, record, 'start');
     return state;
   });

@@ -3,11 +3,18 @@
 // Signals go through the OCI runtime's kill.
 import * as fs from 'node:fs';
 import { FailedPreconditionError } from '../../errors/errors';
-import { killContainer as runtimeKill, parseSignal } from '../../runtime/ops/kill';
+import { parseSignal } from '../../runtime/ops/kill';
 import { SIGNALS } from '../../sys/linux-constants';
 import { can } from '../container-status';
-import { event, lockContainer, runtimeContainer, store, viewContainer, type EngineDeps } from './context';
+import { event, lockContainer, store, viewContainer, type EngineDeps } from './context';
 import { handleExitLocked, killAndWait } from './teardown';
+import { signalContainer } from './runtime-dispatch';
+
+/** -t, else the container's --stop-timeout, else docker's 10 s; -1 waits without limit. */
+function stopTimeoutMs(seconds: number | undefined): number {
+  const s = seconds ?? 10;
+  return s < 0 ? Infinity : s * 1000;
+}
 
 export { parseSignal };
 
@@ -19,7 +26,7 @@ export async function stopContainer(deps: EngineDeps, ref: string, opts: { timeo
     if (!can.stop(view.derived.status)) return;
     const sig = parseSignal(opts.signal ?? record.config.StopSignal ?? 'SIGTERM');
     event(deps, record, 'kill', { signal: String(SIGNALS[sig]) });
-    await killAndWait(deps, view, sig, (opts.timeoutSec ?? 10) * 1000);
+    await killAndWait(deps, view, sig, stopTimeoutMs(opts.timeoutSec ?? record.config.StopTimeout));
     await handleExitLocked(deps, viewContainer(deps, record));
     event(deps, record, 'stop');
   });
@@ -32,7 +39,7 @@ export async function killContainer(deps: EngineDeps, ref: string, signal = 'SIG
   await lockContainer(deps, record.id, () => {
     const view = viewContainer(deps, record);
     if (!can.kill(view.derived.status)) throw new FailedPreconditionError(`container ${record.name} is not running`);
-    runtimeKill(runtimeContainer(deps, record.id), sig, deps.log);
+    signalContainer(deps, record, sig);
     event(deps, record, 'kill', { signal: String(SIGNALS[sig]) });
   });
   return record.name;

@@ -9,7 +9,7 @@ import { cgroupPids } from '../../cgroups/stats';
 import type { ExitInfo } from '../../monitor/attach-protocol';
 import { disconnectContainer } from '../container-network';
 import { deleteContainer } from '../../runtime/ops/delete';
-import { killContainer } from '../../runtime/ops/kill';
+import { releaseExternalRuntime, signalContainer } from './runtime-dispatch';
 import { pidStartTime, processAlive } from '../../runtime/state';
 import { readJsonIfExists, writeJsonAtomic } from '../../store/atomic';
 import { unmountOverlay } from '../../storage/overlay';
@@ -38,7 +38,7 @@ export async function killAndWait(deps: EngineDeps, view: ContainerView, sig: No
   const rt = runtimeContainer(deps, view.record.id);
   const signal = (s: NodeJS.Signals) => {
     try {
-      killContainer(rt, s, deps.log); // thaws a paused container after SIGKILL
+      signalContainer(deps, view.record, s); // thaws a paused container after SIGKILL
     } catch {
       // stopped meanwhile
     }
@@ -56,6 +56,7 @@ export async function killAndWait(deps: EngineDeps, view: ContainerView, sig: No
 /** Releases what a stopped container holds; true when there was something to release (the first cleanup). */
 export async function releaseStopped(deps: EngineDeps, view: ContainerView): Promise<boolean> {
   const { state, paths, record } = view;
+  releaseExternalRuntime(deps, record); // --runtime runc/crun: its own state and cgroup
   unmountOverlay(paths.rootfs, deps.log);
   fs.rmSync(paths.attachSocket, { force: true });
   if (!state) {
