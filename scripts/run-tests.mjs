@@ -12,7 +12,7 @@ function testFiles(dir) {
   });
 }
 
-const dirs = process.argv.length > 2 ? process.argv.slice(2) : ['build/src', 'build/test/integration'];
+const dirs = process.argv.length > 2 ? process.argv.slice(2) : ['build/src', 'build/test/integration', 'build/test/differential'];
 const files = dirs.flatMap((d) => (d.endsWith('.js') ? [d] : testFiles(d))).sort();
 const res = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files], { stdio: 'inherit' });
 process.exit(res.status ?? 1);

@@ -31,13 +31,20 @@ export function parseGroup(text: string): GroupEntry[] {
 
 const isId = (s: string) => /^\d+$/.test(s);
 
-/** Pure resolution; docker's rules: a numeric uid absent from passwd runs with gid 0 and HOME=/. */
+/**
+ * Pure resolution, with docker's rules: "" (and ":group") is uid 0 as passwd names it; a numeric uid
+ * absent from passwd runs with gid 0 and HOME=/. The supplementary groups are the primary gid, then
+ * (only when no group was given) the groups that list the user as a member: docker puts the primary
+ * gid first (moby's getUser), so `id` shows it under groups= as it does under docker and podman.
+ */
 export function resolveUser(spec: string, passwd: PasswdEntry[], groups: GroupEntry[]): ResolvedUser {
   const [userPart, groupPart] = spec.split(':', 2);
-  if (!userPart && groupPart === undefined) return { uid: 0, gid: 0, additionalGids: [], home: '/root' };
   let entry: PasswdEntry | undefined;
   let uid: number;
-  if (isId(userPart)) {
+  if (!userPart) {
+    uid = 0;
+    entry = passwd.find((p) => p.uid === 0);
+  } else if (isId(userPart)) {
     uid = Number(userPart);
     entry = passwd.find((p) => p.uid === uid);
   } else {
@@ -47,7 +54,8 @@ export function resolveUser(spec: string, passwd: PasswdEntry[], groups: GroupEn
   }
   if (uid > 0xfffffffe) throw new InvalidArgumentError(`uid ${uid} out of range`);
   let gid = entry?.gid ?? 0;
-  if (groupPart !== undefined && groupPart !== '') {
+  const explicitGroup = groupPart !== undefined && groupPart !== '';
+  if (explicitGroup) {
     if (isId(groupPart)) {
       gid = Number(groupPart);
     } else {
@@ -56,10 +64,10 @@ export function resolveUser(spec: string, passwd: PasswdEntry[], groups: GroupEn
       gid = g.gid;
     }
   }
-  const additionalGids = entry
-    ? groups.filter((g) => g.members.includes(entry!.name) && g.gid !== gid).map((g) => g.gid)
-    : [];
-  return { uid, gid, additionalGids, home: entry?.home || '/' };
+  const memberOf = entry && !explicitGroup ? groups.filter((g) => g.members.includes(entry!.name)).map((g) => g.gid) : [];
+  const additionalGids = [...new Set([gid, ...memberOf])];
+  // root keeps /root without a passwd entry (the engine's long-standing default); others get docker's "/"
+  return { uid, gid, additionalGids, home: entry?.home || (userPart ? '/' : '/root') };
 }
 
 function readInRoot(rootfs: string, file: string): string {
