@@ -38,6 +38,7 @@ export const RUN_OPTIONS: OptionSpec[] = [
   { name: 'expose', type: 'list', description: 'Expose a port or a range of ports' },
   { name: 'network-alias', type: 'list', description: 'Add network-scoped alias for the container' },
   { name: 'ip', type: 'string', description: 'IPv4 address (e.g., 172.30.100.104)' },
+  { name: 'ip6', type: 'string', description: 'IPv6 address (e.g., 2001:db8::33)' },
   { name: 'dns', type: 'list', description: 'Set custom DNS servers' },
   { name: 'dns-search', type: 'list', description: 'Set custom DNS search domains' },
   { name: 'add-host', type: 'list', description: 'Add a custom host-to-IP mapping (host:ip)' },
@@ -208,6 +209,7 @@ export function toContainerSpec(args: ParsedArgs): ContainerSpec {
   const network = str(args, 'network') ?? str(args, 'net') ?? 'default';
   const aliases = list(args, 'network-alias');
   const ip = str(args, 'ip');
+  const ip6 = str(args, 'ip6');
   const volumes = list(args, 'volume');
   const restart = str(args, 'restart');
   const logOpts = list(args, 'log-opt');
@@ -279,8 +281,9 @@ export function toContainerSpec(args: ParsedArgs): ContainerSpec {
       UidMaps: list(args, 'uidmap'),
       GidMaps: list(args, 'gidmap'),
     },
-    ...(aliases.length || ip !== undefined
-      ? { networkingConfig: { EndpointsConfig: { [network === 'default' ? 'bridge' : network]: { Aliases: aliases, ...(ip !== undefined ? { IPAMConfig: { IPv4Address: ip } } : {}) } } } }
+    ...(aliases.length || ip !== undefined || ip6 !== undefined
+      ? { networkingConfig: { EndpointsConfig: { [network === 'default' ? 'bridge' : network]: { Aliases: aliases, ...(ip !== undefined || ip6 !== undefined
+        ? { IPAMConfig: { ...(ip !== undefined ? { IPv4Address: ip } : {}), ...(ip6 !== undefined ? { IPv6Address: ip6 } : {}) } } : {}) } } } }
       : {}),
   };
 }

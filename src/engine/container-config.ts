@@ -60,6 +60,7 @@ export interface RunOptions {
   publishAll: boolean;
   networkAliases: string[];
   ip?: string;
+  ip6?: string;
   dns: string[];
   dnsSearch: string[];
   addHosts: string[];

@@ -135,7 +135,9 @@ export async function connectContainer(deps: EngineDeps, record: ContainerRecord
     const out = [];
     for (const req of cfg.networks) {
       const net = await readyNetworkLocked(deps, store, req.name);
-      out.push(prepareEndpoint(layout, att, net, { aliases: req.aliases, ...(req.ipv4Address ? { ipv4Address: req.ipv4Address } : {}) }));
+      out.push(prepareEndpoint(layout, att, net, {
+        aliases: req.aliases, ...(req.ipv4Address ? { ipv4Address: req.ipv4Address } : {}), ...(req.ipv6Address ? { ipv6Address: req.ipv6Address } : {}),
+      }));
     }
     return out;
   });

@@ -89,7 +89,7 @@ export interface SpecHostConfig extends SpecResourceExtras {
 }
 
 export interface SpecNetworking {
-  EndpointsConfig?: Record<string, { Aliases?: string[] | null; IPAMConfig?: { IPv4Address?: string } | null } | null>;
+  EndpointsConfig?: Record<string, { Aliases?: string[] | null; IPAMConfig?: { IPv4Address?: string; IPv6Address?: string } | null } | null>;
 }
 
 export interface ContainerSpec {
@@ -194,6 +194,7 @@ export function specToRunOptions(spec: ContainerSpec): RunOptions {
     publishAll: h.PublishAllPorts === true,
     networkAliases: list(firstEndpoint?.Aliases),
     ip: firstEndpoint?.IPAMConfig?.IPv4Address || undefined,
+    ip6: firstEndpoint?.IPAMConfig?.IPv6Address || undefined,
     dns: list(h.Dns),
     dnsSearch: list(h.DnsSearch),
     addHosts: list(h.ExtraHosts),

@@ -10,7 +10,7 @@ import { etcFilePaths } from '../network/etc-files';
 import { isPinned, loadAttachment, netnsPinPath, pinNetns, saveAttachment, type Attachment } from '../network/attachments';
 import { addEndpoint, delEndpoint, prepareEndpoint } from '../network/endpoint';
 import { readyNetworkLocked } from '../network/networks';
-import { validateRequestedIp } from '../network/options';
+import { validateRequestedIp, validateRequestedIp6 } from '../network/options';
 import type { PortBinding } from '../network/ports';
 import { boundPorts, buildSettings, networkConfigOf, updateRecord } from './network-record';
 import { syncHosts } from '../network/name-resolution';
@@ -47,6 +47,8 @@ function saveConfig(deps: EngineDeps, record: ContainerRecord, cfg: ContainerNet
 
 export interface ConnectOptions {
   ip?: string;
+  /** --ip6: a fixed IPv6 address (dual-stack networks). */
+  ip6?: string;
   aliases: string[];
 }
 
@@ -65,11 +67,15 @@ export async function connectNetwork(deps: EngineDeps, netRef: string, container
     refuseMode(record, cfg);
     const name = netRef === DEFAULT_NETWORK || netRef === 'default' ? DEFAULT_NETWORK : store.resolve(netRef).name;
     if (cfg.networks.some((n) => n.name === name)) throw new ConflictError(`endpoint with name ${record.name} already exists in network ${name}`);
-    if (name === DEFAULT_NETWORK && (opts.ip !== undefined || opts.aliases.length)) {
-      throw new InvalidArgumentError(`${opts.ip !== undefined ? 'user specified IP address' : 'network-scoped alias'} is supported only for containers in user defined networks`);
+    const fixed = opts.ip !== undefined || opts.ip6 !== undefined;
+    if (name === DEFAULT_NETWORK && (fixed || opts.aliases.length)) {
+      throw new InvalidArgumentError(`${fixed ? 'user specified IP address' : 'network-scoped alias'} is supported only for containers in user defined networks`);
     }
     if (opts.ip !== undefined) validateRequestedIp(opts.ip, store.resolve(name));
-    const req: EndpointRequest = { name, aliases: [...new Set(opts.aliases)], ...(opts.ip !== undefined ? { ipv4Address: opts.ip } : {}) };
+    const ip6 = opts.ip6 !== undefined ? validateRequestedIp6(opts.ip6, store.resolve(name)) : undefined;
+    const req: EndpointRequest = {
+      name, aliases: [...new Set(opts.aliases)], ...(opts.ip !== undefined ? { ipv4Address: opts.ip } : {}), ...(ip6 !== undefined ? { ipv6Address: ip6 } : {}),
+    };
     const state = runningState(deps, id);
     let att: Attachment | undefined;
     if (state) {

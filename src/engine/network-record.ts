@@ -2,7 +2,7 @@
 // written before networking existed) and docker's NetworkSettings built from its live attachment.
 import { ContainerStore, type ContainerRecord } from './container-store';
 import type { Layout } from '../store/layout';
-import { addressOf, type Attachment } from '../network/attachments';
+import { addressOf, addressOf6, type Attachment } from '../network/attachments';
 import type { PortMapping } from '../network/host-ports';
 import { PSEUDO_IDS } from '../network/networks';
 import { DEFAULT_NETWORK } from '../network/store';
@@ -75,6 +75,17 @@ export function buildSettings(
         s.Gateway = addr.gateway;
         s.MacAddress = addr.mac;
         s.EndpointID = ep.EndpointID;
+      }
+    }
+    const addr6 = entry && addressOf6(entry);
+    if (addr6) {
+      ep.GlobalIPv6Address = addr6.ip;
+      ep.GlobalIPv6PrefixLen = addr6.prefix;
+      ep.IPv6Gateway = addr6.gateway;
+      if (s.EndpointID === ep.EndpointID && !s.GlobalIPv6Address) {
+        s.GlobalIPv6Address = addr6.ip;
+        s.GlobalIPv6PrefixLen = addr6.prefix;
+        s.IPv6Gateway = addr6.gateway;
       }
     }
     s.Networks[req.name] = ep;

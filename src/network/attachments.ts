@@ -10,6 +10,7 @@ import { MS } from '../sys/linux-constants';
 import { MNT_DETACH, sys } from '../sys/native';
 import type { CniResult, NetworkConfigList } from './cni/types';
 import { parseCidr, formatIPv4 } from './ipv4';
+import { canonicalIPv6, formatIPv6, parseCidr6 } from './ipv6';
 import { networkPaths } from './store';
 
 export interface AttachedNetwork {
@@ -118,6 +119,15 @@ export function addressOf(n: AttachedNetwork): { ip: string; prefix: number; gat
   const c = parseCidr(ipc.address)!;
   const iface = ipc.interface !== undefined ? n.result?.interfaces?.[ipc.interface] : n.result?.interfaces?.find((i) => i.sandbox);
   return { ip: formatIPv4(c.address), prefix: c.prefix, gateway: ipc.gateway ?? '', mac: iface?.mac ?? '' };
+}
+
+/** The IPv6 address of an attached network (a dual-stack one), from its ADD result. */
+export function addressOf6(n: AttachedNetwork): { ip: string; prefix: number; gateway: string } | undefined {
+  for (const ipc of n.result?.ips ?? []) {
+    const c = parseCidr6(ipc.address);
+    if (c) return { ip: formatIPv6(c.address), prefix: c.prefix, gateway: ipc.gateway ? canonicalIPv6(ipc.gateway) ?? ipc.gateway : '' };
+  }
+  return undefined;
 }
 
 /** The names another container on a shared user network resolves this one by: name, aliases, short id. */

@@ -15,6 +15,7 @@ import { CniRuntime } from './cni/conflist';
 import { CniError } from './cni/plugin';
 import type { NetworkConfigList, PluginConf } from './cni/types';
 import { allocateHostPorts } from './host-ports';
+import { isIPv6 } from './ipv6';
 import { withHostLock } from './host';
 import { syncHosts } from './name-resolution';
 import type { PortMap } from './ports';
@@ -57,10 +58,13 @@ function rtFor(att: Attachment, entry: AttachedNetwork) {
 function explain(err: unknown, net: string, requested: boolean): unknown {
   if (!(err instanceof CniError)) return err;
   const m = /requested IP address (\S+) is not available/.exec(err.message);
-  if (m) return new ConflictError(`address ${m[1]} is already in use on network ${net}`, { cause: err, hint: 'choose another --ip' });
+  if (m) {
+    return new ConflictError(`address ${m[1]} is already in use on network ${net}`, { cause: err, hint: `choose another --ip${m[1].includes(':') ? '6' : ''}` });
+  }
   if (/no IP addresses available in range set/.test(err.message)) {
     const range = /range set:? (\S+)/.exec(err.message)?.[1];
-    return new FailedPreconditionError(`no available IPv4 addresses on network ${net}${range ? ` (range ${range})` : ''}`, {
+    const family = range?.includes(':') ? 'IPv6' : 'IPv4';
+    return new FailedPreconditionError(`no available ${family} addresses on network ${net}${range ? ` (range ${range})` : ''}`, {
       cause: err, hint: requested ? undefined : 'remove containers from the network, or create a network with a larger --subnet',
     });
   }
@@ -70,6 +74,8 @@ function explain(err: unknown, net: string, requested: boolean): unknown {
 export interface EndpointOptions {
   aliases: string[];
   ipv4Address?: string;
+  /** --ip6: host-local takes it from the network's IPv6 range set. */
+  ipv6Address?: string;
 }
 
 /**
@@ -84,6 +90,11 @@ export function prepareEndpoint(layout: Layout, att: Attachment, net: Network, o
   if (opts.ipv4Address) {
     const prefix = /\/(\d+)$/.exec(net.meta?.subnet ?? '')?.[1] ?? '32';
     entry.capabilityArgs.ips = [`${opts.ipv4Address}/${prefix}`];
+  }
+  if (opts.ipv6Address) {
+    // host-local matches each requested address to the range set that holds it (the IPv6 one)
+    const prefix = /\/(\d+)$/.exec(net.meta?.ipv6?.subnet ?? '')?.[1] ?? '128';
+    entry.capabilityArgs.ips = [...((entry.capabilityArgs.ips as string[] | undefined) ?? []), `${opts.ipv6Address}/${prefix}`];
   }
   att.networks.push(entry);
   saveAttachment(layout, att);
@@ -198,7 +209,8 @@ export async function reclaimLeases(deps: NetDeps, network: string): Promise<num
 function reclaimFiles(deps: NetDeps, dir: string, files: string[], network: string): number {
   let reclaimed = 0;
   for (const f of files) {
-    if (!/^\d+\.\d+\.\d+\.\d+$/.test(f)) continue;
+    // host-local names a lease by its address (IPv4, or IPv6 on a dual-stack network)
+    if (!/^\d+\.\d+\.\d+\.\d+$/.test(f) && !isIPv6(f)) continue;
     let owner: string;
     try {
       owner = fs.readFileSync(path.join(dir, f), 'utf8').split(/\r?\n/)[0].trim();

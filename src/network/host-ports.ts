@@ -44,7 +44,10 @@ export function parseDnatPorts(save: string): Forwarded[] {
 
 export async function forwardedPorts(): Promise<Forwarded[]> {
   const r = await runCommand('iptables-save', ['-t', 'nat']);
-  return r.code === 0 ? parseDnatPorts(r.stdout) : [];
+  // ip6tables too: a port forwarded for IPv6 only (another engine's, a dual-stack network's) is taken as well;
+  // its IPv6 destination reads as "any address", which errs on the safe side
+  const r6 = await runCommand('ip6tables-save', ['-t', 'nat']).catch(() => ({ code: -1, stdout: '' }));
+  return [...(r.code === 0 ? parseDnatPorts(r.stdout) : []), ...(r6.code === 0 ? parseDnatPorts(r6.stdout) : [])];
 }
 
 function clashes(f: Forwarded, proto: string, hostIp: string, port: number): boolean {

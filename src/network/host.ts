@@ -9,6 +9,7 @@ import { InternalError } from '../errors/errors';
 import type { Logger } from '../log/log';
 import { withLockFile } from '../store/lock';
 import { type Cidr, formatCidr, formatIPv4, parseCidr } from './ipv4';
+import { type Cidr6, formatIPv6, reservedBlock6 } from './ipv6';
 
 const SBIN_PATH = `${process.env.PATH ?? '/usr/bin:/bin'}:/usr/local/sbin:/usr/sbin:/sbin`;
 
@@ -82,6 +83,45 @@ function leHex(text: string): number {
   return (((n & 0xff) << 24) | (((n >>> 8) & 0xff) << 16) | (((n >>> 16) & 0xff) << 8) | ((n >>> 24) & 0xff)) >>> 0;
 }
 
+export interface HostRoute6 extends Cidr6 {
+  device: string;
+}
+
+/**
+ * IPv6 routes of every table (/proc/net/ipv6_route) that reserve a block: not default routes, not host routes
+ * (/128: the host's own addresses, covered by their connected routes), not link-local or multicast, not lo.
+ */
+export function hostRoutes6(text = readFileOr('/proc/net/ipv6_route')): HostRoute6[] {
+  const out: HostRoute6[] = [];
+  for (const line of text.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 10 || !/^[0-9a-f]{32}$/.test(f[0])) continue;
+    const prefix = parseInt(f[1], 16);
+    const device = f[9];
+    if (prefix === 0 || prefix === 128 || device === 'lo') continue;
+    const route = { device, network: BigInt(`0x${f[0]}`), prefix };
+    if (reservedBlock6(route)) continue;
+    out.push(route);
+  }
+  return out;
+}
+
+function readFileOr(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** Why this kernel cannot carry an IPv6 network, or undefined when it can. */
+export function ipv6Unavailable(): string | undefined {
+  const all = readFileOr('/proc/sys/net/ipv6/conf/all/disable_ipv6').trim();
+  if (all === '') return 'the kernel has no IPv6 (no /proc/sys/net/ipv6)';
+  if (all !== '0') return 'IPv6 is disabled on this host (net.ipv6.conf.all.disable_ipv6=1)';
+  return undefined;
+}
+
 export function deviceExists(name: string): boolean {
   return fs.existsSync(path.join('/sys/class/net', name));
 }
@@ -90,13 +130,19 @@ export interface BridgeSpec {
   bridge: string;
   subnet: Cidr;
   gateway: number;
+  /** A dual-stack network's IPv6 gateway, on the bridge as well. */
+  ipv6?: { gateway: bigint; prefix: number };
 }
 
-/** Creates the bridge with the gateway address and brings it up (one iproute2 batch). */
+/**
+ * Creates the bridge with the gateway address(es) and brings it up (one iproute2 batch). The IPv6 gateway is
+ * added `nodad`: a bridge without ports has no carrier, and a tentative address would answer nobody.
+ */
 export async function createBridge(spec: BridgeSpec, log: Logger): Promise<void> {
   const batch = [
     `link add name ${spec.bridge} type bridge`,
     `addr add ${formatIPv4(spec.gateway)}/${spec.subnet.prefix} dev ${spec.bridge}`,
+    ...(spec.ipv6 ? [`addr add ${formatIPv6(spec.ipv6.gateway)}/${spec.ipv6.prefix} dev ${spec.bridge} nodad`] : []),
     `link set ${spec.bridge} up`,
   ].join('\n');
   await must('ip', ['-batch', '-'], log, batch + '\n');
@@ -122,6 +168,8 @@ export function bridgePorts(name: string): string[] {
 // iptables rules of one network, each tagged with a comment naming it, so they can be found and removed.
 
 export interface IptablesRule {
+  /** ip6tables for 6; iptables otherwise. */
+  family?: 4 | 6;
   table: 'nat' | 'filter';
   chain: string;
   /** Insert at the top (FORWARD accepts must come before other software's drops) or append. */
@@ -141,10 +189,13 @@ export function ruleComment(networkId: string): string {
  * masquerade of the subnet (not for internal networks).
  */
 export function networkRules(opts: { networkId: string; bridge: string; subnet: Cidr; internal: boolean }): IptablesRule[] {
-  const c = ['-m', 'comment', '--comment', ruleComment(opts.networkId)];
-  const br = opts.bridge;
+  return bridgeRules(opts.networkId, opts.bridge, formatCidr(opts.subnet), opts.internal);
+}
+
+function bridgeRules(networkId: string, br: string, subnet: string, internal: boolean): IptablesRule[] {
+  const c = ['-m', 'comment', '--comment', ruleComment(networkId)];
   const rule = (spec: string[], target: string): IptablesRule => ({ table: 'filter', chain: 'FORWARD', position: 'insert', spec: [...spec, ...c, '-j', target] });
-  if (opts.internal) {
+  if (internal) {
     return [rule(['-i', br, '-o', br], 'ACCEPT'), rule(['-i', br], 'DROP'), rule(['-o', br], 'DROP')];
   }
   return [
@@ -153,20 +204,36 @@ export function networkRules(opts: { networkId: string; bridge: string; subnet: 
     rule(['-o', br, '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED,DNAT'], 'ACCEPT'),
     rule(['!', '-i', 'mdk-+', '-o', br], 'ACCEPT'),
     rule(['-i', 'mdk-+', '-o', br], 'DROP'),
-    { table: 'nat', chain: 'POSTROUTING', position: 'append', spec: ['-s', formatCidr(opts.subnet), '!', '-o', br, ...c, '-j', 'MASQUERADE'] },
+    { table: 'nat', chain: 'POSTROUTING', position: 'append', spec: ['-s', subnet, '!', '-o', br, ...c, '-j', 'MASQUERADE'] },
   ];
+}
+
+/**
+ * The same rules for a dual-stack network's IPv6 subnet, in ip6tables (docker does the same with ip6tables on,
+ * its default since 27): FORWARD accepts and isolation, and masquerade of the subnet going out.
+ */
+export function networkRules6(opts: { networkId: string; bridge: string; subnet: string; internal: boolean }): IptablesRule[] {
+  return bridgeRules(opts.networkId, opts.bridge, opts.subnet, opts.internal).map((r) => ({ ...r, family: 6 }));
+}
+
+function iptablesFor(r: IptablesRule): string {
+  return r.family === 6 ? 'ip6tables' : 'iptables';
 }
 
 /** (Re)installs a network's rules in order: any earlier copies go first, then inserts run last rule first. */
 export async function ensureRules(rules: IptablesRule[], log: Logger): Promise<void> {
-  const comments = rules.map((r) => r.spec[r.spec.indexOf('--comment') + 1]).filter(Boolean);
-  const save = await runCommand('iptables-save', []);
-  if (save.code !== 0 || comments.some((c) => save.stdout.includes(c))) await removeRules(rules, log);
-  for (const r of [...rules].reverse().filter((x) => x.position === 'insert')) {
-    await must('iptables', ['-w', '-t', r.table, '-I', r.chain, ...r.spec], log);
-  }
-  for (const r of rules.filter((x) => x.position === 'append')) {
-    await must('iptables', ['-w', '-t', r.table, '-A', r.chain, ...r.spec], log);
+  for (const family of [4, 6] as const) {
+    const mine = rules.filter((r) => (r.family ?? 4) === family);
+    if (!mine.length) continue;
+    const comments = mine.map((r) => r.spec[r.spec.indexOf('--comment') + 1]).filter(Boolean);
+    const save = await runCommand(family === 6 ? 'ip6tables-save' : 'iptables-save', []);
+    if (save.code !== 0 || comments.some((c) => save.stdout.includes(c))) await removeRules(mine, log);
+    for (const r of [...mine].reverse().filter((x) => x.position === 'insert')) {
+      await must(iptablesFor(r), ['-w', '-t', r.table, '-I', r.chain, ...r.spec], log);
+    }
+    for (const r of mine.filter((x) => x.position === 'append')) {
+      await must(iptablesFor(r), ['-w', '-t', r.table, '-A', r.chain, ...r.spec], log);
+    }
   }
 }
 
@@ -174,8 +241,8 @@ export async function ensureRules(rules: IptablesRule[], log: Logger): Promise<v
 export async function removeRules(rules: IptablesRule[], log: Logger): Promise<void> {
   for (const r of rules) {
     for (let i = 0; i < 16; i++) {
-      const del = await runCommand('iptables', ['-w', '-t', r.table, '-D', r.chain, ...r.spec]);
-      log.step('network', 'host-command', { command: `iptables -t ${r.table} -D ${r.chain} ${r.spec.join(' ')}`, code: del.code });
+      const del = await runCommand(iptablesFor(r), ['-w', '-t', r.table, '-D', r.chain, ...r.spec]);
+      log.step('network', 'host-command', { command: `${iptablesFor(r)} -t ${r.table} -D ${r.chain} ${r.spec.join(' ')}`, code: del.code });
       if (del.code !== 0) break;
     }
   }
@@ -195,6 +262,8 @@ export interface BridgeOwner {
   network: string;
   networkId: string;
   subnet: string;
+  /** A dual-stack network's IPv6 subnet (its ip6tables rules go with the bridge). */
+  subnet6?: string;
   internal: boolean;
 }
 
@@ -242,6 +311,7 @@ export async function collectOrphanBridges(log: Logger): Promise<string[]> {
     if (ownerAlive(o)) continue;
     const subnet = parseCidr(o.subnet);
     if (subnet) await removeRules(networkRules({ networkId: o.networkId, bridge: o.bridge, subnet, internal: o.internal }), log);
+    if (o.subnet6) await removeRules(networkRules6({ networkId: o.networkId, bridge: o.bridge, subnet: o.subnet6, internal: o.internal }), log);
     await deleteBridge(o.bridge, log);
     unregisterBridge(o.bridge);
     log.info('network', 'removed a bridge left by a deleted store', { bridge: o.bridge, root: o.root, network: o.network });

@@ -1,5 +1,5 @@
 // IPv4 addresses and CIDR blocks as plain numbers: parse, format, contain, overlap. Pure.
-// (IPv6 networks are not supported yet; see docs/networking.md.)
+// (IPv6: ipv6.ts, with bigints; docs/networking-ipv6.md.)
 
 export interface Cidr {
   /** The network address, as an unsigned 32-bit number. */

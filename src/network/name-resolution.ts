@@ -5,7 +5,7 @@
 import { hostsContent, type HostsEntry, rewriteInPlace } from './etc-files';
 import type { Layout } from '../store/layout';
 import { withLock } from '../store/lock';
-import { addressOf, listAttachments, namesOf, type Attachment } from './attachments';
+import { addressOf, addressOf6, listAttachments, namesOf, type Attachment } from './attachments';
 
 export function hostsFor(att: Attachment, all: readonly Attachment[]): string {
   const addresses: string[] = [];
@@ -15,6 +15,9 @@ export function hostsFor(att: Attachment, all: readonly Attachment[]): string {
     const own = addressOf(n);
     if (!own) continue;
     addresses.push(own.ip);
+    // a dual-stack network: the IPv6 address answers to the same names (AAAA through /etc/hosts)
+    const own6 = addressOf6(n);
+    if (own6) addresses.push(own6.ip);
     names.push(...n.aliases);
     if (!n.resolvesNames) continue;
     for (const other of all) {
@@ -22,6 +25,8 @@ export function hostsFor(att: Attachment, all: readonly Attachment[]): string {
       const theirs = other.networks.find((x) => x.name === n.name);
       const addr = theirs && addressOf(theirs);
       if (theirs && addr) peers.push({ ip: addr.ip, names: namesOf(other, theirs) });
+      const addr6 = theirs && addressOf6(theirs);
+      if (theirs && addr6) peers.push({ ip: addr6.ip, names: namesOf(other, theirs) });
     }
   }
   return hostsContent(att.hostname, addresses, { names: [...new Set(names)], extraHosts: att.extraHosts, peers });

@@ -4,7 +4,9 @@ import { isIP } from 'node:net';
 import { InvalidArgumentError } from '../errors/errors';
 import type { HostsEntry } from './etc-files';
 import { contains, formatIPv4, hostRange, parseCidr, parseIPv4 } from './ipv4';
+import { canonicalIPv6, isIPv6 } from './ipv6';
 import { parseExpose, parsePublishList } from './ports';
+import { checkRequestedIp6 } from './subnets6';
 import type { ContainerNetworkConfig, NetworkMode } from './settings';
 import { DEFAULT_NETWORK, type Network } from './store';
 
@@ -85,6 +87,17 @@ export function validateRequestedIp(ip: string, net: Network): void {
   }
 }
 
+/** --ip6 on a network: it must be dual-stack, and the address a host address of its IPv6 subnet. Returns it canonical. */
+export function validateRequestedIp6(ip: string, net: Network): string {
+  if (!isIPv6(ip)) throw new InvalidArgumentError(`invalid value "${ip}" for --ip6: not an IPv6 address`);
+  const meta = net.meta;
+  if (!meta) return canonicalIPv6(ip)!; // a foreign configuration list: its IPAM plugin decides
+  if (!meta.ipv6) {
+    throw new InvalidArgumentError(`invalid --ip6 ${ip}: network ${net.name} has no IPv6 subnet`, { hint: 'create the network with --ipv6' });
+  }
+  return checkRequestedIp6(ip, { name: net.name, ...meta.ipv6 });
+}
+
 export interface NetworkFlags {
   network: string;
   publish: string[];
@@ -92,6 +105,8 @@ export interface NetworkFlags {
   expose: string[];
   networkAliases: string[];
   ip?: string;
+  /** --ip6: a fixed IPv6 address on a dual-stack user network. */
+  ip6?: string;
   dns: string[];
   dnsSearch: string[];
   addHosts: string[];
@@ -114,12 +129,13 @@ export function checkNetworkFlags(f: NetworkFlags, ctx: FlagContext): ContainerN
   validateDnsSearch(f.dnsSearch);
   f.addHosts.forEach(parseAddHost);
   if (f.ip !== undefined && parseIPv4(f.ip) === undefined) throw new InvalidArgumentError(`invalid value "${f.ip}" for --ip: not an IPv4 address`);
+  if (f.ip6 !== undefined && !isIPv6(f.ip6)) throw new InvalidArgumentError(`invalid value "${f.ip6}" for --ip6: not an IPv6 address`);
   const m = parseNetworkMode(f.network);
   const publishes = Object.keys(ports).length > 0 || f.publishAll;
   const base: ContainerNetworkConfig = { mode: m.mode, networks: [], ports, exposed, publishAll: f.publishAll };
   const userOnly = (what: string) => new InvalidArgumentError(`${what} is supported only for containers in user defined networks`);
   if (m.mode !== 'bridge' || m.target === DEFAULT_NETWORK) {
-    if (f.ip !== undefined) throw userOnly('user specified IP address');
+    if (f.ip !== undefined || f.ip6 !== undefined) throw userOnly('user specified IP address');
     if (f.networkAliases.length) throw userOnly('network-scoped alias');
   }
   if (m.mode === 'container') {
@@ -134,13 +150,18 @@ export function checkNetworkFlags(f: NetworkFlags, ctx: FlagContext): ContainerN
     return { ...base, ports: {}, publishAll: false };
   }
   let name = DEFAULT_NETWORK;
+  let ip6: string | undefined;
   if (m.target !== DEFAULT_NETWORK) {
     const net = ctx.resolveNetwork(m.target!);
     name = net.name;
     if (f.ip !== undefined) validateRequestedIp(f.ip, net);
+    if (f.ip6 !== undefined) ip6 = validateRequestedIp6(f.ip6, net);
   }
   return {
     ...base,
-    networks: [{ name, aliases: [...new Set(f.networkAliases)], ...(f.ip !== undefined ? { ipv4Address: formatIPv4(parseIPv4(f.ip)!) } : {}) }],
+    networks: [{
+      name, aliases: [...new Set(f.networkAliases)], ...(f.ip !== undefined ? { ipv4Address: formatIPv4(parseIPv4(f.ip)!) } : {}),
+      ...(ip6 !== undefined ? { ipv6Address: ip6 } : {}),
+    }],
   };
 }

@@ -9,6 +9,8 @@ export interface EndpointRequest {
   name: string;
   aliases: string[];
   ipv4Address?: string;
+  /** --ip6, canonical text (a dual-stack network only). */
+  ipv6Address?: string;
 }
 
 export interface ContainerNetworkConfig {
@@ -26,7 +28,8 @@ export interface ContainerNetworkConfig {
 }
 
 export interface EndpointSettings {
-  IPAMConfig: { IPv4Address: string } | null;
+  /** docker leaves out the family that was not asked for. */
+  IPAMConfig: { IPv4Address?: string; IPv6Address?: string } | null;
   Links: null;
   Aliases: string[] | null;
   NetworkID: string;
@@ -65,7 +68,9 @@ export interface NetworkSettings {
 
 export function emptyEndpoint(networkId: string, req?: EndpointRequest): EndpointSettings {
   return {
-    IPAMConfig: req?.ipv4Address ? { IPv4Address: req.ipv4Address } : null,
+    IPAMConfig: req?.ipv4Address || req?.ipv6Address
+      ? { ...(req.ipv4Address ? { IPv4Address: req.ipv4Address } : {}), ...(req.ipv6Address ? { IPv6Address: req.ipv6Address } : {}) }
+      : null,
     Links: null,
     Aliases: req?.aliases.length ? [...req.aliases] : null,
     NetworkID: networkId,

@@ -24,8 +24,16 @@ export interface NetworkMeta {
   subnet: string;
   gateway: string;
   ipRange?: string;
+  /** Present on a dual-stack network (`network create --ipv6`): its IPv6 subnet, on the same bridge. */
+  ipv6?: NetworkMeta6;
   internal: boolean;
   labels: Record<string, string>;
+}
+
+export interface NetworkMeta6 {
+  subnet: string;
+  gateway: string;
+  ipRange?: string;
 }
 
 export interface Network {

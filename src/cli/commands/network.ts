@@ -9,6 +9,8 @@ import { matchesNetwork, NETWORK_FILTERS, parseFilters } from '../../engine/filt
 import { formatRows, renderTemplate } from '../format/template';
 import { describeError, ENGINE_FAILURE_EXIT, InvalidArgumentError, NotFoundError } from '../../errors/errors';
 import { parseLabels } from '../../engine/container-config';
+import { splitByFamily } from '../../network/subnets6';
+import type { SubnetRequest } from '../../network/subnets';
 
 function needArgs(args: ParsedArgs, verb: string, n: number, exact = false): string[] {
   const p = args.positionals;
@@ -20,7 +22,10 @@ function needArgs(args: ParsedArgs, verb: string, n: number, exact = false): str
   return p;
 }
 
-interface CreateOpts { name: string; driver?: string; subnet?: string; gateway?: string; ipRange?: string; internal: boolean; labels: string[] }
+interface CreateOpts {
+  name: string; driver?: string; subnet?: string; gateway?: string; ipRange?: string; internal: boolean; labels: string[];
+  ipv6: boolean; ipv6Subnet: SubnetRequest;
+}
 
 const create: CommandDefinition<CreateOpts> = {
   name: 'network create',
@@ -28,23 +33,27 @@ const create: CommandDefinition<CreateOpts> = {
   summary: 'Create a network (a CNI bridge network: bridge + host-local + portmap)',
   options: [
     { name: 'driver', short: 'd', type: 'string', description: 'Driver to manage the Network (bridge)' },
-    { name: 'subnet', type: 'string', description: 'Subnet in CIDR format that represents a network segment' },
-    { name: 'gateway', type: 'string', description: 'IPv4 Gateway for the master subnet' },
-    { name: 'ip-range', type: 'string', description: 'Allocate container ip from a sub-range' },
+    { name: 'subnet', type: 'list', description: 'Subnet in CIDR format that represents a network segment (one IPv4, one IPv6)' },
+    { name: 'gateway', type: 'list', description: 'IPv4 or IPv6 Gateway for the master subnet' },
+    { name: 'ip-range', type: 'list', description: 'Allocate container ip from a sub-range' },
+    { name: 'ipv6', type: 'bool', description: 'Enable or disable IPv6 networking (a dual-stack network)' },
     { name: 'internal', type: 'bool', description: 'Restrict external access to the network' },
     { name: 'label', type: 'list', description: 'Set metadata on a network' },
     { name: 'attachable', type: 'bool', description: 'Accepted for compatibility (every network is attachable)' },
   ],
   toOptions(args) {
     const [name] = needArgs(args, 'create', 1, true);
+    // docker's repeatable flags: each value goes to the subnet of its address family
+    const { v4, v6 } = splitByFamily({ subnets: list(args, 'subnet'), gateways: list(args, 'gateway'), ipRanges: list(args, 'ip-range') });
     return {
-      name, driver: str(args, 'driver'), subnet: str(args, 'subnet'), gateway: str(args, 'gateway'), ipRange: str(args, 'ip-range'),
-      internal: flag(args, 'internal'), labels: list(args, 'label'),
+      name, driver: str(args, 'driver'), subnet: v4.subnet, gateway: v4.gateway, ipRange: v4.ipRange,
+      internal: flag(args, 'internal'), labels: list(args, 'label'), ipv6: flag(args, 'ipv6'), ipv6Subnet: v6,
     };
   },
   async run(o, ctx) {
     const net = await engineFor(ctx).createNetwork({
       name: o.name, driver: o.driver, subnet: o.subnet, gateway: o.gateway, ipRange: o.ipRange, internal: o.internal, labels: parseLabels(o.labels),
+      ipv6: o.ipv6, ipv6Subnet: o.ipv6Subnet,
     });
     ctx.io.stdout.write(`${net.id}\n`);
     return 0;
@@ -129,20 +138,23 @@ const prune: CommandDefinition<{ force: boolean }> = {
   },
 };
 
-const connect: CommandDefinition<{ net: string; container: string; ip?: string; aliases: string[] }> = {
+const connect: CommandDefinition<{ net: string; container: string; ip?: string; ip6?: string; aliases: string[] }> = {
   name: 'network connect',
   usage: '[OPTIONS] NETWORK CONTAINER',
   summary: 'Connect a container to a network (a running one gets the interface at once)',
   options: [
     { name: 'ip', type: 'string', description: 'IPv4 address (e.g., 172.30.100.104)' },
+    { name: 'ip6', type: 'string', description: 'IPv6 address (e.g., 2001:db8::33)' },
     { name: 'alias', type: 'list', description: 'Add network-scoped alias for the container' },
   ],
   toOptions(args) {
     const [net, container] = needArgs(args, 'connect', 2, true);
-    return { net, container, ip: str(args, 'ip'), aliases: list(args, 'alias') };
+    return { net, container, ip: str(args, 'ip'), ip6: str(args, 'ip6'), aliases: list(args, 'alias') };
   },
   async run(o, ctx) {
-    await engineFor(ctx).connectNetwork(o.net, o.container, { aliases: o.aliases, ...(o.ip !== undefined ? { ip: o.ip } : {}) });
+    await engineFor(ctx).connectNetwork(o.net, o.container, {
+      aliases: o.aliases, ...(o.ip !== undefined ? { ip: o.ip } : {}), ...(o.ip6 !== undefined ? { ip6: o.ip6 } : {}),
+    });
     return 0;
   },
 };
