@@ -5,6 +5,7 @@ import { Router } from './router';
 import * as system from './handlers/system';
 import * as containers from './handlers/containers';
 import { update as updateContainer } from './handlers/container-update';
+import { changes as containerChanges } from './handlers/container-changes';
 import * as streams from './handlers/container-streams';
 import * as archive from './handlers/container-archive';
 import * as exec from './handlers/exec';
@@ -36,6 +37,7 @@ export function apiRoutes(): Router<Handler> {
     .add('POST', '/containers/:id/unpause', containers.unpause)
     .add('POST', '/containers/:id/rename', containers.rename)
     .add('POST', '/containers/:id/update', updateContainer)
+    .add('GET', '/containers/:id/changes', containerChanges)
     .add('GET', '/containers/:id/top', containers.top)
     .add('GET', '/containers/:id/export', containers.exportContainer)
     .add('POST', '/containers/:id/attach', streams.attach)

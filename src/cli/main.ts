@@ -6,6 +6,7 @@ import { describeError, exitCodeFor, InvalidArgumentError, MydockerError, Permis
 import { Logger, type Level } from '../log/log';
 import { Layout } from '../store/layout';
 import { renderHelp, renderMainHelp } from './help';
+import { visibleCommands } from './command-summaries';
 
 export const VERSION = '0.1.0';
 
@@ -58,9 +59,12 @@ export const COMMANDS: Record<string, Loader> = {
   commit: () => import('./commands/commit'),
   export: () => import('./commands/export'),
   system: () => import('./commands/system'),
+  info: () => import('./commands/info'),
+  diff: () => import('./commands/diff'),
+  completion: () => import('./commands/completion'),
 };
 
-const GLOBAL_OPTIONS: OptionSpec[] = [
+export const GLOBAL_OPTIONS: OptionSpec[] = [
   { name: 'root', type: 'string', value: 'DIR', description: 'Persistent state: images, layers, containers (env MYDOCKER_ROOT)' },
   { name: 'runroot', type: 'string', value: 'DIR', description: 'Runtime state: pids, locks (env MYDOCKER_RUNROOT)' },
   { name: 'explain', type: 'bool', description: 'Narrate every step the engine and the C core take, on stderr' },
@@ -84,7 +88,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const [name, ...rest] = global.positionals;
     if (!name || flag(global, 'help')) {
-      io.stdout.write(renderMainHelp(GLOBAL_OPTIONS, Object.keys(COMMANDS)));
+      io.stdout.write(renderMainHelp(GLOBAL_OPTIONS, visibleCommands(Object.keys(COMMANDS))));
       return name || flag(global, 'help') ? 0 : 1;
     }
     commandName = name;

@@ -40,6 +40,11 @@ import { topContainer } from './lifecycle/top';
 import { updateContainer, type ContainerUpdate, type UpdateResult } from './lifecycle/update';
 import { diskUsage } from './system-df';
 import { resetSystem } from './system-reset';
+import { systemInfo, type InfoOptions } from './info';
+import { containerChanges } from './diff';
+import { containerSize } from './container-size';
+import { filterImages } from './image-filters';
+import { pruneSystem } from './system-prune';
 import type { InitStreams, StdioSlot } from '../runtime/nsexec';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -206,14 +211,26 @@ export class Engine {
     return pruneContainers(this.deps);
   }
 
+  /** docker diff: the container's filesystem changes (C/A/D) from its overlay upper dir. */
+  diffContainer(ref: string) {
+    return containerChanges(this.deps, ref);
+  }
+
+  /** SizeRw (the writable layer) and SizeRootFs (that plus the image): ps --size, inspect --size. */
+  async containerSize(ref: string) {
+    return containerSize(this.deps, store(this.deps).resolve(ref));
+  }
+
   // ---- images ------------------------------------------------------------------------------------
 
   get images(): ImageStore {
     return this.deps.images;
   }
 
-  listImages(): Promise<ImageRecord[]> {
-    return this.deps.images.list();
+  /** With docker's --filter values (dangling, label, reference, before, since, until): src/engine/image-filters.ts. */
+  async listImages(filters: readonly string[] = []): Promise<ImageRecord[]> {
+    const images = await this.deps.images.list();
+    return filters.length ? filterImages(images, filters, (ref) => this.deps.images.resolve(ref)) : images;
   }
 
   async inspectImage(ref: string) {
@@ -374,6 +391,21 @@ export class Engine {
 
   resetSystem() {
     return resetSystem(this.deps);
+  }
+
+  /** docker info's facts (GET /info's body) for every front. */
+  info(opts: InfoOptions) {
+    return systemInfo(this.deps, opts);
+  }
+
+  /** docker system prune: containers, networks, (volumes,) images, in docker's order. */
+  pruneSystem(opts: { all: boolean; volumes: boolean }) {
+    return pruneSystem(this.deps, {
+      containers: () => this.pruneContainers(),
+      networks: () => this.pruneNetworks(),
+      volumes: () => this.pruneVolumes({ all: false }),
+      images: (all) => this.pruneImages({ all }),
+    }, opts);
   }
 }
 

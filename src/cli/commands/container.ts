@@ -1,6 +1,7 @@
 // mydocker container COMMAND: docker's container management group.
 import type { CommandDefinition } from '../command';
-import { commandGroup } from '../command-group';
+import { commandGroup, inlineVerb, lazyVerb, type Loader } from '../command-group';
+import { COMMAND_SUMMARIES } from '../command-summaries';
 import { flag } from '../argv';
 import { engineFor } from '../engine-deps';
 import { confirm } from '../confirm';
@@ -20,12 +21,33 @@ const prune: CommandDefinition<{ force: boolean }> = {
   },
 };
 
+/** A verb that is also a top-level command, with that command's summary. */
+const same = (name: string, load: Loader, aliases: string[] = []) => lazyVerb(COMMAND_SUMMARIES[name]?.summary ?? '', load, aliases);
+
 export const command = commandGroup('container', 'Manage containers', {
-  ls: () => import('./ps'), list: () => import('./ps'), ps: () => import('./ps'),
-  create: () => import('./create'), run: () => import('./run'), start: () => import('./start'), stop: () => import('./stop'),
-  restart: () => import('./restart'), kill: () => import('./kill'), rm: () => import('./rm'), remove: () => import('./rm'),
-  pause: () => import('./pause'), unpause: () => import('./unpause'), wait: () => import('./wait'), rename: () => import('./rename'),
-  logs: () => import('./logs'), exec: () => import('./exec'), attach: () => import('./attach'), inspect: () => import('./inspect'),
-  top: () => import('./top'), stats: () => import('./stats'), cp: () => import('./cp'),
-  prune: async () => ({ command: prune }),
+  attach: same('attach', () => import('./attach')),
+  commit: same('commit', () => import('./commit')),
+  cp: same('cp', () => import('./cp')),
+  create: same('create', () => import('./create')),
+  diff: same('diff', () => import('./diff')),
+  exec: same('exec', () => import('./exec')),
+  export: same('export', () => import('./export')),
+  inspect: lazyVerb('Display detailed information on one or more containers', async () => ({ command: (await import('./inspect')).containerInspect })),
+  kill: same('kill', () => import('./kill')),
+  logs: same('logs', () => import('./logs')),
+  ls: same('ps', () => import('./ps'), ['list', 'ps']),
+  pause: same('pause', () => import('./pause')),
+  port: same('port', () => import('./port')),
+  prune: inlineVerb(prune),
+  rename: same('rename', () => import('./rename')),
+  restart: same('restart', () => import('./restart')),
+  rm: same('rm', () => import('./rm'), ['remove']),
+  run: same('run', () => import('./run')),
+  start: same('start', () => import('./start')),
+  stats: same('stats', () => import('./stats')),
+  stop: same('stop', () => import('./stop')),
+  top: same('top', () => import('./top')),
+  unpause: same('unpause', () => import('./unpause')),
+  update: same('update', () => import('./update')),
+  wait: same('wait', () => import('./wait')),
 });

@@ -3,7 +3,8 @@
 import { flag, str } from '../argv';
 import { confirm } from '../confirm';
 import type { AnyCommand, CommandDefinition } from '../command';
-import { commandGroup } from '../command-group';
+import { commandGroup, inlineVerb, lazyVerb, type Loader } from '../command-group';
+import { COMMAND_SUMMARIES } from '../command-summaries';
 import { InvalidArgumentError, NotFoundError } from '../../errors/errors';
 import { humanSize } from '../../image/display';
 import { renderFormat } from '../format/template';
@@ -58,18 +59,18 @@ const prune: CommandDefinition<{ all: boolean; force: boolean }> = {
   },
 };
 
+const same = (name: string, load: Loader, aliases: string[] = []) => lazyVerb(COMMAND_SUMMARIES[name]?.summary ?? '', load, aliases);
+
 export const command = commandGroup('image', 'Manage images', {
-  inspect: async () => ({ command: inspect as AnyCommand }),
-  prune: async () => ({ command: prune as AnyCommand }),
-  ls: () => import('./images'),
-  list: () => import('./images'),
-  rm: () => import('./rmi'),
-  remove: () => import('./rmi'),
-  tag: () => import('./tag'),
-  history: () => import('./history'),
-  pull: () => import('./pull'),
-  push: () => import('./push'),
-  save: () => import('./save'),
-  load: () => import('./load'),
-  import: () => import('./import'),
+  history: same('history', () => import('./history')),
+  import: same('import', () => import('./import')),
+  inspect: inlineVerb(inspect as AnyCommand),
+  load: same('load', () => import('./load')),
+  ls: lazyVerb('List images', () => import('./images'), ['list']),
+  prune: lazyVerb('Remove unused images', async () => ({ command: prune as AnyCommand })),
+  pull: same('pull', () => import('./pull')),
+  push: same('push', () => import('./push')),
+  rm: same('rmi', () => import('./rmi'), ['remove']),
+  save: same('save', () => import('./save')),
+  tag: same('tag', () => import('./tag')),
 });

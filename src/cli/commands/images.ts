@@ -1,5 +1,7 @@
 // mydocker images [OPTIONS] [REPOSITORY[:TAG]]: docker's table (REPOSITORY TAG IMAGE ID CREATED SIZE), -q, --format.
-import { flag, str } from '../argv';
+import { flag, list, str } from '../argv';
+import { parseFilters } from '../../engine/filters';
+import { IMAGE_FILTERS } from '../../engine/image-filters';
 import type { CommandDefinition } from '../command';
 import { InvalidArgumentError } from '../../errors/errors';
 import { formatImageRows, imageRows } from '../../image/display';
@@ -11,6 +13,8 @@ export interface ImagesCommandOptions {
   noTrunc: boolean;
   digests: boolean;
   format?: string;
+  /** docker's --filter values: dangling, label, reference, before, since, until. */
+  filters: string[];
   /** Only this repository (familiar name), and this tag when given. */
   repository?: { name: string; tag?: string };
 }
@@ -25,11 +29,16 @@ export const command: CommandDefinition<ImagesCommandOptions> = {
     { name: 'digests', type: 'bool', description: 'Show digests' },
     { name: 'format', type: 'string', value: 'string', description: "Format output using 'table', 'json' or a template like '{{.ID}}\\t{{.Size}}'" },
     { name: 'all', short: 'a', type: 'bool', description: 'Show all images (no intermediate images exist here)' },
+    { name: 'filter', short: 'f', type: 'list', value: 'filter', description: "Filter output based on conditions provided (dangling=true, label=k=v, reference=name:*, before=IMAGE, since=IMAGE, until=TIME)" },
   ],
   toOptions(args) {
     if (args.positionals.length > 1) throw new InvalidArgumentError('"mydocker images" requires at most 1 argument', { hint: "see 'mydocker images --help'" });
     const format = str(args, 'format');
-    const opts: ImagesCommandOptions = { quiet: flag(args, 'quiet'), noTrunc: flag(args, 'no-trunc'), digests: flag(args, 'digests'), ...(format !== undefined ? { format } : {}) };
+    const filters = list(args, 'filter');
+    parseFilters(filters, IMAGE_FILTERS); // a bad key fails before anything is read
+    const opts: ImagesCommandOptions = {
+      quiet: flag(args, 'quiet'), noTrunc: flag(args, 'no-trunc'), digests: flag(args, 'digests'), filters, ...(format !== undefined ? { format } : {}),
+    };
     if (args.positionals[0] !== undefined) {
       const ref = parseReference(args.positionals[0], { defaultTag: false });
       opts.repository = { name: familiarName(ref), ...(ref.tag !== undefined ? { tag: ref.tag } : {}) };
@@ -37,7 +46,7 @@ export const command: CommandDefinition<ImagesCommandOptions> = {
     return opts;
   },
   async run(opts, ctx) {
-    const images = await engineFor(ctx).listImages();
+    const images = await engineFor(ctx).listImages(opts.filters);
     const rows = imageRows(images, { noTrunc: opts.noTrunc }).filter(
       (r) => !opts.repository || (r.Repository === opts.repository.name && (opts.repository.tag === undefined || r.Tag === opts.repository.tag)),
     );

@@ -1,16 +1,31 @@
 import { flag, str, type ParsedArgs } from '../argv';
 import type { CommandDefinition } from '../command';
 import { InvalidArgumentError } from '../../errors/errors';
-import { parseTimeArg, type LogsOptions } from '../../engine/lifecycle/logs';
+import { parseTimeArg, type LogEntry, type LogsOptions } from '../../engine/lifecycle/logs';
 import { engineFor } from '../engine-deps';
 
-interface Opts extends LogsOptions { ref: string; timestamps: boolean }
+interface Opts extends LogsOptions { ref: string; timestamps: boolean; details: boolean }
+
+/** Go's url.QueryEscape: unreserved characters stay, a space becomes "+", the rest %XX. */
+function queryEscape(s: string): string {
+  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%20/g, '+');
+}
+
+/**
+ * docker logs --details: the entry's attributes (the json-file "attrs" that --log-opt labels=/env= add),
+ * sorted, "k=v" comma-joined, then a space before the line, also when there are none.
+ */
+export function detailsPrefix(attrs: Record<string, string> | undefined): string {
+  const pairs = Object.entries(attrs ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `${pairs.map(([k, v]) => `${queryEscape(k)}=${queryEscape(v)}`).join(',')} `;
+}
 
 export const command: CommandDefinition<Opts> = {
   name: 'logs',
   usage: '[OPTIONS] CONTAINER',
   summary: 'Fetch the logs of a container',
   options: [
+    { name: 'details', type: 'bool', description: 'Show extra details provided to logs' },
     { name: 'follow', short: 'f', type: 'bool', description: 'Follow log output' },
     { name: 'tail', short: 'n', type: 'string', description: 'Number of lines to show from the end of the logs (default "all")' },
     { name: 'timestamps', short: 't', type: 'bool', description: 'Show timestamps' },
@@ -24,7 +39,7 @@ export const command: CommandDefinition<Opts> = {
     const since = str(args, 'since');
     const until = str(args, 'until');
     return {
-      ref: args.positionals[0], follow: flag(args, 'follow'), timestamps: flag(args, 'timestamps'),
+      ref: args.positionals[0], follow: flag(args, 'follow'), timestamps: flag(args, 'timestamps'), details: flag(args, 'details'),
       tail: tail === undefined || tail === 'all' ? undefined : Number(tail),
       since: since === undefined ? undefined : parseTimeArg(since, '--since'),
       until: until === undefined ? undefined : parseTimeArg(until, '--until'),
@@ -33,7 +48,8 @@ export const command: CommandDefinition<Opts> = {
   async run(opts, ctx) {
     for await (const e of engineFor(ctx).logs(opts.ref, opts)) {
       const out = e.stream === 'stderr' ? ctx.io.stderr : ctx.io.stdout;
-      out.write(opts.timestamps ? `${e.time} ${e.log}` : e.log);
+      const attrs = (e as LogEntry & { attrs?: Record<string, string> }).attrs;
+      out.write(`${opts.timestamps ? `${e.time} ` : ''}${opts.details ? detailsPrefix(attrs) : ''}${e.log}`);
     }
     return 0;
   },

@@ -2,7 +2,7 @@
 import { confirm } from '../confirm';
 import { flag, list, str, type ParsedArgs } from '../argv';
 import type { CommandDefinition } from '../command';
-import { commandGroup } from '../command-group';
+import { commandGroup, inlineVerb, lazyVerb } from '../command-group';
 import { eachContainer } from '../each-container';
 import { engineFor } from '../engine-deps';
 import { matchesNetwork, NETWORK_FILTERS, parseFilters } from '../../engine/filters';
@@ -175,13 +175,11 @@ const disconnect: CommandDefinition<{ net: string; container: string }> = {
 };
 
 export const command = commandGroup('network', 'Manage networks', {
-  create: async () => ({ command: create }),
-  ls: async () => ({ command: ls }),
-  list: async () => ({ command: ls }),
-  inspect: async () => ({ command: inspect }),
-  rm: async () => ({ command: rm }),
-  remove: async () => ({ command: rm }),
-  prune: async () => ({ command: prune }),
-  connect: async () => ({ command: connect }),
-  disconnect: async () => ({ command: disconnect }),
+  connect: lazyVerb('Connect a container to a network', async () => ({ command: connect })),
+  create: lazyVerb('Create a network', async () => ({ command: create })),
+  disconnect: inlineVerb(disconnect),
+  inspect: inlineVerb(inspect),
+  ls: lazyVerb('List networks', async () => ({ command: ls }), ['list']),
+  prune: lazyVerb('Remove all unused networks', async () => ({ command: prune })),
+  rm: inlineVerb(rm, ['remove']),
 });

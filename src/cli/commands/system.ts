@@ -2,7 +2,8 @@
 // the per-image, per-container and per-volume sections.
 import { flag, str } from '../argv';
 import type { AnyCommand, CommandDefinition } from '../command';
-import { commandGroup } from '../command-group';
+import { commandGroup, inlineVerb, lazyVerb } from '../command-group';
+import { confirm } from '../confirm';
 import { engineFor } from '../engine-deps';
 import { commandText, statusText } from '../format/containers';
 import { ago, humanSize, renderTable } from '../../format/words';
@@ -73,8 +74,56 @@ const df: CommandDefinition<{ verbose: boolean; format?: string }> = {
   },
 };
 
+/** go-units HumanSize (4 significant digits), which docker's prune totals use. */
+export function humanSize4(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
+  let v = bytes;
+  let i = 0;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  const s = v.toPrecision(4);
+  return `${s.includes('.') && !s.includes('e') ? s.replace(/\.?0+$/, '') : s}${units[i]}`;
+}
+
+export function pruneWarning(opts: { all: boolean; volumes: boolean }): string {
+  const items = ['all stopped containers', 'all networks not used by at least one container'];
+  if (opts.volumes) items.push('all anonymous volumes not used by at least one container');
+  items.push(opts.all ? 'all images without at least one container associated to them' : 'all dangling images');
+  return `This will remove:\n${items.map((i) => `  - ${i}\n`).join('')}`;
+}
+
+const prune: CommandDefinition<{ all: boolean; force: boolean; volumes: boolean }> = {
+  name: 'system prune',
+  usage: '[OPTIONS]',
+  summary: 'Remove unused data',
+  options: [
+    { name: 'all', short: 'a', type: 'bool', description: 'Remove all unused images not just dangling ones' },
+    { name: 'force', short: 'f', type: 'bool', description: 'Do not prompt for confirmation' },
+    { name: 'volumes', type: 'bool', description: 'Prune anonymous volumes' },
+  ],
+  toOptions(args) {
+    if (args.positionals.length) throw new InvalidArgumentError('"mydocker system prune" accepts no arguments');
+    return { all: flag(args, 'all'), force: flag(args, 'force'), volumes: flag(args, 'volumes') };
+  },
+  async run(opts, ctx) {
+    if (!opts.force && !(await confirm(ctx, pruneWarning(opts)))) return 0;
+    const r = await engineFor(ctx).pruneSystem(opts);
+    const section = (title: string, lines: string[]) => (lines.length ? `${title}:\n${lines.map((l) => `${l}\n`).join('')}\n` : '');
+    ctx.io.stdout.write(
+      section('Deleted Containers', r.containers) + section('Deleted Networks', r.networks) + section('Deleted Volumes', r.volumes)
+      + section('Deleted Images', r.images.map((e) => `${e.kind}: ${e.value}`)) + `Total reclaimed space: ${humanSize4(r.reclaimed)}\n`,
+    );
+    return 0;
+  },
+};
+
 export const command = commandGroup('system', 'Manage mydocker', {
-  df: async () => ({ command: df as AnyCommand }),
-  reset: () => import('./system-reset'),
-  service: () => import('./system-service'),
+  df: lazyVerb('Show mydocker disk usage', async () => ({ command: df as AnyCommand })),
+  events: lazyVerb('Get real time events from the engine', () => import('./events')),
+  info: lazyVerb('Display system-wide information', () => import('./info')),
+  prune: inlineVerb(prune as AnyCommand),
+  reset: lazyVerb('Remove all containers, networks, volumes, images and state', () => import('./system-reset')),
+  service: lazyVerb('Serve the Docker Engine API over a unix socket or TCP', () => import('./system-service')),
 });

@@ -2,7 +2,7 @@
 import { confirm } from '../confirm';
 import { flag, list, str } from '../argv';
 import type { AnyCommand, CommandDefinition } from '../command';
-import { commandGroup } from '../command-group';
+import { commandGroup, inlineVerb, lazyVerb } from '../command-group';
 import { engineFor } from '../engine-deps';
 import { reportError } from '../main';
 import { InvalidArgumentError, NotFoundError } from '../../errors/errors';
@@ -147,14 +147,10 @@ const prune: CommandDefinition<{ all: boolean; force: boolean }> = {
   },
 };
 
-const verb = (c: AnyCommand) => async () => ({ command: c });
-
 export const command = commandGroup('volume', 'Manage volumes', {
-  create: verb(create),
-  ls: verb(ls),
-  list: verb(ls),
-  inspect: verb(inspect),
-  rm: verb(rm),
-  remove: verb(rm),
-  prune: verb(prune),
+  create: lazyVerb('Create a volume', async () => ({ command: create as AnyCommand })),
+  inspect: inlineVerb(inspect as AnyCommand),
+  ls: inlineVerb(ls as AnyCommand, ['list']),
+  prune: lazyVerb('Remove unused local volumes', async () => ({ command: prune as AnyCommand })),
+  rm: inlineVerb(rm as AnyCommand, ['remove']),
 });
