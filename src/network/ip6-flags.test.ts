@@ -1,13 +1,11 @@
-// --ip6 from the command line to the endpoint request, and the configuration list of a dual-stack network.
+// --ip6 checked into the endpoint request, and the configuration list of a dual-stack network.
+// (The flag's way from the command line into RunOptions: src/cli/run-options-ip6.test.ts.)
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { parseArgs } from '../cli/argv';
-import { RUN_OPTIONS, toContainerSpec } from '../cli/run-options';
-import { specToRunOptions } from '../engine/container-spec';
 import { MydockerError, NotFoundError } from '../errors/errors';
 import { parseCidr6 } from './ipv6';
 import { bridgeConfList } from './networks';
-import { checkNetworkFlags } from './options';
+import { checkNetworkFlags, type NetworkFlags } from './options';
 import { emptyEndpoint } from './settings';
 import type { Network, NetworkMeta } from './store';
 import { planSubnet } from './subnets';
@@ -26,27 +24,25 @@ const ctx = {
   resolveNetwork: (n: string) => nets[n] ?? (() => { throw new NotFoundError(`network ${n} not found`); })(),
   resolveContainer: (r: string) => { throw new NotFoundError(`no such container: ${r}`); },
 };
-const runFlags = (argv: string[]) => specToRunOptions(toContainerSpec(parseArgs(argv, RUN_OPTIONS, { stopAtPositional: true, command: 'run' })));
+const flags = (over: Partial<NetworkFlags>): NetworkFlags => ({
+  network: 'bridge', publish: [], publishAll: false, expose: [], networkAliases: [], dns: [], dnsSearch: [], addHosts: [], ...over,
+});
 const invalid = (re: RegExp) => (e: unknown) => e instanceof MydockerError && e.kind === 'InvalidArgument' && re.test(e.message);
 
-test('--ip6 travels as EndpointsConfig.IPAMConfig.IPv6Address and comes out canonical on the endpoint', () => {
-  const s = toContainerSpec(parseArgs(['--network', 'dual', '--ip6', 'FD00:9:0::0042', 'busybox'], RUN_OPTIONS, { stopAtPositional: true, command: 'run' }));
-  assert.deepEqual(s.networkingConfig?.EndpointsConfig?.dual, { Aliases: [], IPAMConfig: { IPv6Address: 'FD00:9:0::0042' } });
-  const opts = runFlags(['--network', 'dual', '--ip', '10.9.0.7', '--ip6', 'FD00:9:0::0042', 'busybox']);
-  assert.equal(opts.ip6, 'FD00:9:0::0042');
-  const cfg = checkNetworkFlags(opts, ctx);
+test('--ip6 is checked against the network and comes out canonical on the endpoint', () => {
+  const cfg = checkNetworkFlags(flags({ network: 'dual', ip: '10.9.0.7', ip6: 'FD00:9:0::0042' }), ctx);
   assert.deepEqual(cfg.networks[0], { name: 'dual', aliases: [], ipv4Address: '10.9.0.7', ipv6Address: 'fd00:9::42' });
   assert.deepEqual(emptyEndpoint('x', cfg.networks[0]).IPAMConfig, { IPv4Address: '10.9.0.7', IPv6Address: 'fd00:9::42' });
   assert.deepEqual(emptyEndpoint('x', { name: 'dual', aliases: [], ipv6Address: 'fd00:9::42' }).IPAMConfig, { IPv6Address: 'fd00:9::42' });
 });
 
 test('a bad --ip6 is refused before anything exists, naming the flag', () => {
-  const check = (argv: string[]) => () => checkNetworkFlags(runFlags([...argv, 'busybox']), ctx);
-  assert.throws(check(['--network', 'dual', '--ip6', 'fd00:8::5']), invalid(/not a host address of network dual \(fd00:9::\/64\)/));
-  assert.throws(check(['--network', 'dual', '--ip6', 'zz::1']), invalid(/invalid value "zz::1" for --ip6/));
-  assert.throws(check(['--network', 'v4', '--ip6', 'fd00:9::5']), invalid(/network v4 has no IPv6 subnet/));
-  assert.throws(check(['--ip6', 'fd00:9::5']), invalid(/user defined networks/));
-  assert.throws(check(['--network', 'host', '--ip6', 'fd00:9::5']), invalid(/user defined networks/));
+  const check = (network: string, ip6: string) => () => checkNetworkFlags(flags({ network, ip6 }), ctx);
+  assert.throws(check('dual', 'fd00:8::5'), invalid(/not a host address of network dual \(fd00:9::\/64\)/));
+  assert.throws(check('dual', 'zz::1'), invalid(/invalid value "zz::1" for --ip6/));
+  assert.throws(check('v4', 'fd00:9::5'), invalid(/network v4 has no IPv6 subnet/));
+  assert.throws(check('bridge', 'fd00:9::5'), invalid(/user defined networks/));
+  assert.throws(check('host', 'fd00:9::5'), invalid(/user defined networks/));
 });
 
 test('a dual-stack list: two range sets, both default routes, portmap leaves ::1 alone', () => {
