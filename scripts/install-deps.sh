@@ -6,6 +6,7 @@ packages=(
   runc             # side-by-side bench and OCI bundle compatibility tests
   hyperfine        # bench/
   iproute2 procps util-linux python3 jq
+  tini             # run --init: /usr/bin/tini-static is bound into the container as its PID 1
   containernetworking-plugins  # CNI plugins (bridge, host-local, portmap) that networks run
   iptables                     # NAT and forwarding rules of bridge networks; the plugins call it too
   curl                         # network tests reach published ports from the host

@@ -11,6 +11,7 @@ import { parseDeviceFlag } from '../engine/security/devices';
 import { readSeccompProfileFile } from '../engine/security/container-security';
 import { parseExpose, parsePublishList } from '../network/ports';
 import { parseMountFlag } from '../volume/mount-spec';
+import { NAMESPACE_OPTIONS, namespaceFlagsSpec } from './namespace-flags';
 import { parseLogConfig } from '../engine/log-driver';
 import { attachedStreams, readLabelFiles, RUN_CLIENT_OPTIONS } from './run-client';
 import { RESOURCE_EXTRA_OPTIONS, resourceExtrasSpec } from './resource-flags';
@@ -73,6 +74,7 @@ export const RUN_OPTIONS: OptionSpec[] = [
   { name: 'stop-signal', type: 'string', description: 'Signal to stop the container' },
   { name: 'uidmap', type: 'list', description: 'UID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)' },
   { name: 'gidmap', type: 'list', description: 'GID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)' },
+  ...NAMESPACE_OPTIONS,
   { name: 'stop-timeout', type: 'string', value: 'int', description: 'Timeout (in seconds) to stop a container' },
   { name: 'log-driver', type: 'string', description: 'Logging driver for the container (json-file, local, none)' },
   { name: 'runtime', type: 'string', description: 'Runtime to use for this container (mydocker, runc, crun)' },
@@ -213,6 +215,7 @@ export function toContainerSpec(args: ParsedArgs): ContainerSpec {
   const volumes = list(args, 'volume');
   const restart = str(args, 'restart');
   const logOpts = list(args, 'log-opt');
+  const namespaces = namespaceFlagsSpec(args);
   const logDriver = str(args, 'log-driver');
   const attached = attachedStreams(args);
   return {
@@ -236,6 +239,7 @@ export function toContainerSpec(args: ParsedArgs): ContainerSpec {
       ExposedPorts: keys(exposed),
       Volumes: keys(volumes.filter((v) => !v.includes(':'))),
       ...(str(args, 'stop-signal') !== undefined ? { StopSignal: str(args, 'stop-signal') } : {}),
+      ...namespaces.config,
       ...(str(args, 'stop-timeout') !== undefined ? { StopTimeout: integer(args, 'stop-timeout') } : {}),
     },
     hostConfig: {
@@ -280,6 +284,7 @@ export function toContainerSpec(args: ParsedArgs): ContainerSpec {
       UsernsMode: str(args, 'userns'),
       UidMaps: list(args, 'uidmap'),
       GidMaps: list(args, 'gidmap'),
+      ...namespaces.hostConfig,
     },
     ...(aliases.length || ip !== undefined || ip6 !== undefined
       ? { networkingConfig: { EndpointsConfig: { [network === 'default' ? 'bridge' : network]: { Aliases: aliases, ...(ip !== undefined || ip6 !== undefined

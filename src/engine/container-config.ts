@@ -4,6 +4,7 @@ import { InvalidArgumentError } from '../errors/errors';
 import type { ImageConfig } from '../image/store';
 import type { ResolvedResources, ResourceFlags } from './resources';
 import { resourceExtrasHostConfig, type ResourceExtrasHostConfig } from './resource-extras';
+import { extraHostConfig, type ExtraHostConfig } from './host-extras';
 import {
   DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS, NO_SECURITY_FLAGS, type SecurityFlags, type SecurityHostConfig,
 } from './security/container-security';
@@ -65,6 +66,22 @@ export interface RunOptions {
   dnsSearch: string[];
   addHosts: string[];
   expose: string[];
+  // docker's --init, --pid, --ipc, --uts, --cgroupns, --shm-size (src/engine/namespace-modes.ts), --volumes-from,
+  // --link, --domainname, --dns-option, --mac-address, --annotation (src/engine/host-extras.ts)
+  init?: boolean;
+  pid?: string;
+  ipc?: string;
+  uts?: string;
+  cgroupns?: string;
+  /** Bytes. */
+  shmSize?: number;
+  volumesFrom?: string[];
+  /** NAME[:ALIAS] */
+  links?: string[];
+  domainname?: string;
+  dnsOptions?: string[];
+  macAddress?: string;
+  annotations?: Record<string, string>;
 }
 
 /** Every option at docker's default: a base for tests and for programs using the engine directly. */
@@ -126,7 +143,7 @@ export interface ContainerConfig {
   StopTimeout?: number;
 }
 
-export interface HostConfig extends SecurityHostConfig, ResourceExtrasHostConfig {
+export interface HostConfig extends SecurityHostConfig, ExtraHostConfig, ResourceExtrasHostConfig {
   AutoRemove: boolean;
   ReadonlyRootfs: boolean;
   Binds: string[] | null;
@@ -259,7 +276,7 @@ export function buildContainerConfig(
     argv: command.argv,
     config: {
       Hostname: hostname,
-      Domainname: '',
+      Domainname: opts.domainname ?? '',
       User: opts.user ?? image.config.User ?? '',
       AttachStdin: opts.interactive && !opts.detach,
       AttachStdout: !opts.detach,
@@ -312,6 +329,7 @@ export function hostConfigFor(opts: RunOptions, limits: ResolvedResources): Omit
     BlkioWeight: r.blockIO?.weight ?? 0,
     OomKillDisable: r.memory?.disableOOMKiller ?? false,
     Ulimits: limits.rlimits.map((u) => ({ Name: u.type.slice(7).toLowerCase(), Soft: u.soft, Hard: u.hard })),
+    ...extraHostConfig(opts),
     ...resourceExtrasHostConfig(opts.resources, r),
   };
 }

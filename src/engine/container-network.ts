@@ -26,6 +26,7 @@ import type { PortMap } from '../network/ports';
 import { buildSettings, networkConfigOf, updateRecord } from './network-record';
 import type { ContainerNetworkConfig, NetworkSettings } from '../network/settings';
 import { syncHosts } from '../network/name-resolution';
+import { linkHosts, type LinkedContainer } from '../network/links';
 import { NetworkStore } from '../network/store';
 
 export type { NetworkSettings } from '../network/settings';
@@ -63,6 +64,16 @@ export function networkNamespacePath(deps: EngineDeps, record: ContainerRecord):
   return isPinned(pin) ? pin : `/proc/${state.pid}/ns/net`;
 }
 
+/** A linked container as --link needs it: running, and its address on the given network. */
+function linkedContainer(deps: EngineDeps, id: string, network: string): LinkedContainer | undefined {
+  const other = new ContainerStore(deps.layout).load(id);
+  if (!other) return undefined;
+  const att = loadAttachment(deps.layout, id);
+  const running = !!runningInit(deps, id);
+  const entry = running ? att?.networks.find((n) => n.name === network) : undefined;
+  return { name: other.name, hostname: other.config.Hostname, running, ip: entry && addressOf(entry)?.ip };
+}
+
 /** The ports -p and -P publish: -P adds every exposed port (image and --expose) on a free host port. */
 async function portsToPublish(deps: EngineDeps, record: ContainerRecord, cfg: ContainerNetworkConfig): Promise<{ ports: PortMap; exposed: string[] }> {
   const ports: PortMap = JSON.parse(JSON.stringify(cfg.ports)) as PortMap;
@@ -95,7 +106,7 @@ function writeFilesWithoutNetworks(deps: EngineDeps, record: ContainerRecord, cf
     return;
   }
   const extraHosts = resolveExtraHosts(hc.ExtraHosts ?? [], undefined);
-  const dns = { dns: hc.Dns, search: hc.DnsSearch };
+  const dns = { dns: hc.Dns, search: hc.DnsSearch, options: hc.DnsOptions ?? [] };
   if (cfg.mode === 'host') {
     let hostHosts = '';
     try {
@@ -109,7 +120,7 @@ function writeFilesWithoutNetworks(deps: EngineDeps, record: ContainerRecord, cf
     return;
   }
   if (extraHosts.length) rewriteInPlace(files.hosts, hostsContent(record.config.Hostname, [], { extraHosts }));
-  if (hc.Dns.length || hc.DnsSearch.length) rewriteInPlace(files.resolvConf, resolvConfContent(readHostResolvConf(), dns));
+  if (hc.Dns.length || hc.DnsSearch.length || dns.options.length) rewriteInPlace(files.resolvConf, resolvConfContent(readHostResolvConf(), dns));
 }
 
 /** While the init waits in its new namespaces: interfaces, addresses, routes, ports, /etc/hosts. */
@@ -136,7 +147,8 @@ export async function connectContainer(deps: EngineDeps, record: ContainerRecord
     for (const req of cfg.networks) {
       const net = await readyNetworkLocked(deps, store, req.name);
       out.push(prepareEndpoint(layout, att, net, {
-        aliases: req.aliases, ...(req.ipv4Address ? { ipv4Address: req.ipv4Address } : {}), ...(req.ipv6Address ? { ipv6Address: req.ipv6Address } : {}),
+        aliases: req.aliases, ...(req.ipv4Address ? { ipv4Address: req.ipv4Address } : {}), ...(req.macAddress ? { macAddress: req.macAddress } : {}),
+        ...(req.ipv6Address ? { ipv6Address: req.ipv6Address } : {}),
       }));
     }
     return out;
@@ -147,9 +159,12 @@ export async function connectContainer(deps: EngineDeps, record: ContainerRecord
   for (const [i, entry] of entries.entries()) await addEndpoint(deps, att, entry, i === 0 ? ports : undefined);
   const gateway = entries.map(addressOf).find((a) => a?.gateway)?.gateway;
   att.extraHosts = resolveExtraHosts(record.hostConfig.ExtraHosts ?? [], gateway);
+  if (cfg.links?.length) att.extraHosts.push(...linkHosts(cfg.links, record.name, entries[0].name, (id) => linkedContainer(deps, id, entries[0].name)));
   saveAttachment(layout, att);
   await syncHosts(layout, { networks: entries.map((e) => e.name), containers: [record.id] });
-  rewriteInPlace(files.resolvConf, resolvConfContent(readHostResolvConf(), { dns: record.hostConfig.Dns, search: record.hostConfig.DnsSearch }));
+  rewriteInPlace(files.resolvConf, resolvConfContent(readHostResolvConf(), {
+    dns: record.hostConfig.Dns, search: record.hostConfig.DnsSearch, options: record.hostConfig.DnsOptions ?? [],
+  }));
   saveSettings(deps, record, buildSettings(cfg, att, exposed));
   deps.log.step('network', 'network-connected', {
     container: record.id.slice(0, 12), networks: entries.map((e) => `${e.name}=${addressOf(e)?.ip ?? '?'}`).join(','),

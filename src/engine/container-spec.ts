@@ -7,6 +7,7 @@ import { InvalidArgumentError } from '../errors/errors';
 import type { RunOptions } from './container-config';
 import { resourceExtrasFlags, type SpecResourceExtras } from './resource-extras';
 import { NO_SECURITY_FLAGS } from './security/container-security';
+import { extrasFromSpec } from './host-extras';
 
 export interface PortBinding { HostIp?: string; HostPort?: string }
 
@@ -29,6 +30,8 @@ export interface SpecConfig {
   User?: string;
   Hostname?: string;
   Domainname?: string;
+  /** docker < 1.44 sends --mac-address here; newer clients in the endpoint's MacAddress. */
+  MacAddress?: string;
   Labels?: Record<string, string> | null;
   Tty?: boolean;
   OpenStdin?: boolean;
@@ -86,10 +89,21 @@ export interface SpecHostConfig extends SpecResourceExtras {
   /** mydocker's own (podman's --uidmap/--gidmap): CONTAINER_ID:HOST_ID:SIZE entries. */
   UidMaps?: string[] | null;
   GidMaps?: string[] | null;
+  // --init, --pid/--ipc/--uts/--cgroupns, --shm-size, --volumes-from, --link, --dns-option, --annotation (src/engine/host-extras.ts)
+  Init?: boolean | null;
+  PidMode?: string;
+  IpcMode?: string;
+  UTSMode?: string;
+  CgroupnsMode?: string;
+  ShmSize?: number;
+  VolumesFrom?: string[] | null;
+  Links?: string[] | null;
+  DnsOptions?: string[] | null;
+  Annotations?: Record<string, string> | null;
 }
 
 export interface SpecNetworking {
-  EndpointsConfig?: Record<string, { Aliases?: string[] | null; IPAMConfig?: { IPv4Address?: string; IPv6Address?: string } | null } | null>;
+  EndpointsConfig?: Record<string, { Aliases?: string[] | null; IPAMConfig?: { IPv4Address?: string; IPv6Address?: string } | null; MacAddress?: string } | null>;
 }
 
 export interface ContainerSpec {
@@ -200,5 +214,6 @@ export function specToRunOptions(spec: ContainerSpec): RunOptions {
     addHosts: list(h.ExtraHosts),
     expose: Object.keys(c.ExposedPorts ?? {}),
     ...(c.StopSignal ? { stopSignal: c.StopSignal } : {}),
+    ...extrasFromSpec(c, h, firstEndpoint?.MacAddress),
   };
 }

@@ -6,6 +6,7 @@ import type { ResolvedResources } from './resources';
 import type { ResolvedUser } from './user';
 import { DEFAULT_CAPABILITIES } from './security/capabilities';
 import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS, type SpecSecurity } from './security/container-security';
+import { applyNamespaceModes, type NamespaceFacts } from './namespace-modes';
 
 export { DEFAULT_CAPABILITIES } from './security/capabilities';
 export { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from './security/container-security';
@@ -38,6 +39,8 @@ export interface SpecInput {
   networkNamespace?: 'host' | string;
   /** Capabilities, seccomp, devices, sysctls, user namespace (src/engine/security/); docker's defaults when absent. */
   security?: SpecSecurity;
+  /** --pid/--ipc/--uts container:X, /dev/shm, --init as resolved at start (namespace-modes.ts). */
+  namespaceFacts?: NamespaceFacts;
 }
 
 /** docker's defaults: what a container made without any security flag gets. */
@@ -80,7 +83,7 @@ export function buildSpec(input: SpecInput): Spec {
   const netns = input.networkNamespace ?? (hostConfig.NetworkMode === 'host' ? 'host' : undefined);
   if (netns === undefined) namespaces.push({ type: 'network' });
   else if (netns !== 'host') namespaces.push({ type: 'network', path: netns });
-  return {
+  return applyNamespaceModes({
     ociVersion: OCI_VERSION,
     process: {
       terminal: config.Tty,
@@ -101,6 +104,8 @@ export function buildSpec(input: SpecInput): Spec {
     },
     root: { path: input.rootfs, readonly: hostConfig.ReadonlyRootfs === true },
     hostname: config.Hostname,
+    ...(config.Domainname ? { domainname: config.Domainname } : {}),
+    ...(hostConfig.Annotations ? { annotations: { ...hostConfig.Annotations } } : {}),
     mounts: byDepth([
       ...defaultMounts(sec.privileged),
       bind('/etc/resolv.conf', input.etcFiles.resolvConf),
@@ -119,5 +124,5 @@ export function buildSpec(input: SpecInput): Spec {
       maskedPaths: sec.maskedPaths,
       readonlyPaths: sec.readonlyPaths,
     },
-  };
+  }, hostConfig, input.namespaceFacts ?? { joins: {} });
 }

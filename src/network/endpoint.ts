@@ -76,6 +76,8 @@ export interface EndpointOptions {
   ipv4Address?: string;
   /** --ip6: host-local takes it from the network's IPv6 range set. */
   ipv6Address?: string;
+  /** The bridge plugin sets it on the container's interface (its "mac" capability, CNI plugins >= 1.1). */
+  macAddress?: string;
 }
 
 /**
@@ -95,6 +97,11 @@ export function prepareEndpoint(layout: Layout, att: Attachment, net: Network, o
     // host-local matches each requested address to the range set that holds it (the IPv6 one)
     const prefix = /\/(\d+)$/.exec(net.meta?.ipv6?.subnet ?? '')?.[1] ?? '128';
     entry.capabilityArgs.ips = [...((entry.capabilityArgs.ips as string[] | undefined) ?? []), `${opts.ipv6Address}/${prefix}`];
+  }
+  if (opts.macAddress) {
+    // networks made before --mac-address existed do not declare the capability: the list as run does
+    for (const p of entry.list.plugins as PluginConf[]) if (p.type === 'bridge') p.capabilities = { ...(p.capabilities ?? {}), mac: true };
+    entry.capabilityArgs.mac = opts.macAddress;
   }
   att.networks.push(entry);
   saveAttachment(layout, att);

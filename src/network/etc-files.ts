@@ -40,6 +40,8 @@ export interface ResolvOptions {
   search?: string[];
   /** --network host: the host's loopback resolvers are reachable, keep them. */
   keepLoopback?: boolean;
+  /** --dns-option: replaces the host's "options" line. */
+  options?: string[];
 }
 
 /** The host's resolv.conf without loopback nameservers (unreachable from a container), as docker does. */
@@ -52,6 +54,7 @@ export function resolvConfContent(hostResolvConf: string, opts: ResolvOptions = 
     const domains = opts.search.filter((d) => d !== '.');
     if (domains.length) kept.unshift(`search ${domains.join(' ')}`);
   }
+  if (opts.options?.length) kept = [...kept.filter((l) => !/^\s*options\s/.test(l)), `options ${opts.options.join(' ')}`];
   const hasNameserver = kept.some((l) => /^\s*nameserver\s/.test(l));
   if (!hasNameserver) kept.push('nameserver 8.8.8.8', 'nameserver 8.8.4.4');
   return kept.join('\n') + '\n';

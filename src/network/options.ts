@@ -7,6 +7,7 @@ import { contains, formatIPv4, hostRange, parseCidr, parseIPv4 } from './ipv4';
 import { canonicalIPv6, isIPv6 } from './ipv6';
 import { parseExpose, parsePublishList } from './ports';
 import { checkRequestedIp6 } from './subnets6';
+import { parseLink } from './links';
 import type { ContainerNetworkConfig, NetworkMode } from './settings';
 import { DEFAULT_NETWORK, type Network } from './store';
 
@@ -28,6 +29,14 @@ export function parseNetworkMode(text: string): ParsedMode {
 }
 
 const DOMAIN = /^[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,62})(\.[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,62}))*\.?$/;
+
+/** --mac-address: six hex octets, a unicast address (the kernel refuses a multicast one on an interface). */
+export function parseMacAddress(text: string): string {
+  const m = /^([0-9a-fA-F]{2})([:-][0-9a-fA-F]{2}){5}$/.exec(text);
+  if (!m) throw new InvalidArgumentError(`invalid value "${text}" for --mac-address: not a MAC address (e.g. 92:d0:c6:0a:29:33)`);
+  if (parseInt(m[1], 16) & 1) throw new InvalidArgumentError(`invalid value "${text}" for --mac-address: a multicast address cannot name an interface`);
+  return text.toLowerCase().replace(/-/g, ':');
+}
 
 export function validateDns(values: readonly string[]): void {
   for (const v of values) if (!isIP(v)) throw new InvalidArgumentError(`invalid value "${v}" for --dns: not an IP address`);
@@ -111,6 +120,9 @@ export interface NetworkFlags {
   dnsSearch: string[];
   addHosts: string[];
   hostname?: string;
+  links?: string[];
+  macAddress?: string;
+  dnsOptions?: string[];
 }
 
 export interface FlagContext {
@@ -131,6 +143,12 @@ export function checkNetworkFlags(f: NetworkFlags, ctx: FlagContext): ContainerN
   if (f.ip !== undefined && parseIPv4(f.ip) === undefined) throw new InvalidArgumentError(`invalid value "${f.ip}" for --ip: not an IPv4 address`);
   if (f.ip6 !== undefined && !isIPv6(f.ip6)) throw new InvalidArgumentError(`invalid value "${f.ip6}" for --ip6: not an IPv6 address`);
   const m = parseNetworkMode(f.network);
+  const links = (f.links ?? []).map(parseLink);
+  if (links.length && (m.mode === 'host' || m.mode === 'container')) {
+    throw new InvalidArgumentError(`conflicting options: ${m.mode} type networking can't be used with links`);
+  }
+  const mac = f.macAddress !== undefined ? parseMacAddress(f.macAddress) : undefined;
+  if (mac !== undefined && m.mode !== 'bridge') throw new InvalidArgumentError(`conflicting options: mac-address and the ${m.mode} network mode`);
   const publishes = Object.keys(ports).length > 0 || f.publishAll;
   const base: ContainerNetworkConfig = { mode: m.mode, networks: [], ports, exposed, publishAll: f.publishAll };
   const userOnly = (what: string) => new InvalidArgumentError(`${what} is supported only for containers in user defined networks`);
@@ -140,7 +158,7 @@ export function checkNetworkFlags(f: NetworkFlags, ctx: FlagContext): ContainerN
   }
   if (m.mode === 'container') {
     if (publishes) throw new InvalidArgumentError('conflicting options: port publishing and the container type network mode');
-    if (f.dns.length || f.dnsSearch.length) throw new InvalidArgumentError('conflicting options: dns and the network mode');
+    if (f.dns.length || f.dnsSearch.length || f.dnsOptions?.length) throw new InvalidArgumentError('conflicting options: dns and the network mode');
     if (f.addHosts.length) throw new InvalidArgumentError('conflicting options: custom host-to-IP mapping and the network mode');
     if (f.hostname !== undefined) throw new InvalidArgumentError('conflicting options: hostname and the network mode');
     return { ...base, ports: {}, container: ctx.resolveContainer(m.target!) };
@@ -162,6 +180,8 @@ export function checkNetworkFlags(f: NetworkFlags, ctx: FlagContext): ContainerN
     networks: [{
       name, aliases: [...new Set(f.networkAliases)], ...(f.ip !== undefined ? { ipv4Address: formatIPv4(parseIPv4(f.ip)!) } : {}),
       ...(ip6 !== undefined ? { ipv6Address: ip6 } : {}),
+      ...(mac !== undefined ? { macAddress: mac } : {}),
     }],
+    ...(links.length ? { links: links.map((l) => ({ container: ctx.resolveContainer(l.target), alias: l.alias })) } : {}),
   };
 }

@@ -1,6 +1,7 @@
 // What a container asked for (ContainerNetworkConfig, in its record from create on) and what it got
 // (docker's NetworkSettings, as `inspect` shows them, rewritten at every connect and disconnect).
 import type { PortBinding, PortMap } from './ports';
+import type { LinkRequest } from './links';
 
 export type NetworkMode = 'none' | 'host' | 'bridge' | 'container';
 
@@ -11,6 +12,8 @@ export interface EndpointRequest {
   ipv4Address?: string;
   /** --ip6, canonical text (a dual-stack network only). */
   ipv6Address?: string;
+  /** --mac-address: the interface's MAC (the bridge plugin's "mac" capability). */
+  macAddress?: string;
 }
 
 export interface ContainerNetworkConfig {
@@ -25,6 +28,8 @@ export interface ContainerNetworkConfig {
   /** --expose, as "80/tcp" keys. */
   exposed: string[];
   publishAll: boolean;
+  /** --link: the linked containers by id, with the alias each answers to (src/network/links.ts). */
+  links?: LinkRequest[];
 }
 
 export interface EndpointSettings {

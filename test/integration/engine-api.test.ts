@@ -177,7 +177,8 @@ describe('containers', () => {
     fails(docker(['run', '--rm', 'busybox', 'no-such-command']), 127, /executable file not found/);
     fails(docker(['run', '--rm', 'busybox', '/etc/passwd']), 126, /permission denied/);
     fails(docker(['run', '--rm', 'busybox:no-such-tag', 'true']), 125, /Unable to find image 'busybox:no-such-tag' locally/);
-    fails(docker(['run', '--rm', '--pid', 'host', 'busybox', 'true']), 125, /PidMode "host" is not supported/);
+    fails(docker(['run', '--rm', '--pid', 'container:nobody', 'busybox', 'true']), 125, /no such container: nobody/);
+    fails(docker(['run', '--rm', '--isolation', 'hyperv', 'busybox', 'true']), 125, /Isolation "hyperv" is not supported/);
     ok(['rm', '-f', 'taken']);
   });
 

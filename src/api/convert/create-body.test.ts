@@ -31,6 +31,21 @@ describe('the create body', () => {
     assert.equal(spec.hostConfig?.PidsLimit, undefined);
   });
 
+  it('passes --init, namespace modes, shm size, volumes-from, links, dns options, annotations and the MAC through', () => {
+    const { spec } = createSpec({
+      Image: 'x', Domainname: 'example.org', MacAddress: '02:42:ac:11:00:09',
+      HostConfig: {
+        Init: true, PidMode: 'host', IpcMode: 'shareable', UTSMode: 'container:a', CgroupnsMode: 'host', ShmSize: 1048576, VolumesFrom: ['a:ro'],
+        Links: ['db:data'], DnsOptions: ['ndots:2'], Annotations: { 'com.example/x': 'y' },
+      },
+    }, undefined);
+    const h = spec.hostConfig!;
+    assert.deepEqual([h.Init, h.PidMode, h.IpcMode, h.UTSMode, h.CgroupnsMode, h.ShmSize], [true, 'host', 'shareable', 'container:a', 'host', 1048576]);
+    assert.deepEqual([h.VolumesFrom, h.Links, h.DnsOptions, h.Annotations], [['a:ro'], ['db:data'], ['ndots:2'], { 'com.example/x': 'y' }]);
+    assert.equal(spec.config.MacAddress, '02:42:ac:11:00:09');
+    assert.equal(spec.config.Domainname, 'example.org');
+  });
+
   it('reads docker\'s strslice and the entrypoint reset', () => {
     assert.deepEqual(createSpec({ Image: 'x', Cmd: 'echo hi' }, undefined).spec.config.Cmd, ['echo hi']);
     assert.equal(createSpec({ Image: 'x', Entrypoint: [''] }, undefined).spec.config.Entrypoint, null);
@@ -45,8 +60,9 @@ describe('the create body', () => {
     ['Labels not strings', { Image: 'x', Labels: { a: 1 } }, /Config.Labels must be an object of strings/],
     ['HostConfig not an object', { Image: 'x', HostConfig: [] }, /HostConfig must be an object/],
     ['Memory not a number', { Image: 'x', HostConfig: { Memory: '1g' } }, /HostConfig.Memory must be a number/],
-    ['a pid namespace shared with the host', { Image: 'x', HostConfig: { PidMode: 'host' } }, /HostConfig.PidMode "host" is not supported/],
-    ['volumes from another container', { Image: 'x', HostConfig: { VolumesFrom: ['c'] } }, /VolumesFrom/],
+    ['PidMode not a string', { Image: 'x', HostConfig: { PidMode: 1 } }, /HostConfig.PidMode must be a string/],
+    ['VolumesFrom not strings', { Image: 'x', HostConfig: { VolumesFrom: 'c' } }, /HostConfig.VolumesFrom must be a list of strings/],
+    ['a cgroup of another container', { Image: 'x', HostConfig: { Cgroup: 'container:c' } }, /HostConfig.Cgroup "container:c" is not supported/],
     ['another logging driver', { Image: 'x', HostConfig: { LogConfig: { Type: 'syslog' } } }, /logging driver "syslog"/],
     ['mounts that are not objects', { Image: 'x', HostConfig: { Mounts: ['/a:/b'] } }, /HostConfig.Mounts must be a list of objects/],
   ];

@@ -11,6 +11,7 @@ const CONFIG: Record<string, Kind> = {
   Image: 'string', Cmd: 'cmd', Entrypoint: 'cmd', Env: 'strings', WorkingDir: 'string', User: 'string', Hostname: 'string',
   Domainname: 'string', Labels: 'strmap', Tty: 'bool', OpenStdin: 'bool', StdinOnce: 'bool', AttachStdin: 'bool', AttachStdout: 'bool',
   AttachStderr: 'bool', ExposedPorts: 'object', Volumes: 'object', StopSignal: 'string', StopTimeout: 'number',
+  MacAddress: 'string',
 };
 
 const HOST: Record<string, Kind> = {
@@ -21,16 +22,17 @@ const HOST: Record<string, Kind> = {
   CgroupParent: 'string', OomKillDisable: 'bool', Ulimits: 'objects', Privileged: 'bool', CapAdd: 'strings', CapDrop: 'strings',
   Devices: 'objects', DeviceCgroupRules: 'strings', GroupAdd: 'strings', Sysctls: 'strmap', OomScoreAdj: 'number', SecurityOpt: 'strings',
   UsernsMode: 'string', UidMaps: 'strings', GidMaps: 'strings', Runtime: 'string',
+  Init: 'bool', PidMode: 'string', IpcMode: 'string', UTSMode: 'string', CgroupnsMode: 'string', ShmSize: 'number',
+  VolumesFrom: 'strings', Links: 'strings', DnsOptions: 'strings', Annotations: 'strmap',
   MemorySwappiness: 'number', CpuRealtimePeriod: 'number', CpuRealtimeRuntime: 'number', BlkioWeightDevice: 'objects',
   BlkioDeviceReadBps: 'objects', BlkioDeviceWriteBps: 'objects', BlkioDeviceReadIOps: 'objects', BlkioDeviceWriteIOps: 'objects',
 };
 
 /** Accepted at their zero value only: the docker CLI always sends them. */
 const HOST_ZERO_ONLY: Record<string, (v: unknown) => boolean> = {
-  Links: empty, VolumesFrom: empty, PidMode: (v) => empty(v) || v === 'private', IpcMode: (v) => empty(v) || v === 'private' || v === 'shareable',
-  UTSMode: empty, Cgroup: empty, VolumeDriver: (v) => empty(v) || v === 'local', ContainerIDFile: empty,
-  Init: (v) => empty(v) || v === false, Isolation: (v) => empty(v) || v === 'default',
-  ShmSize: (v) => empty(v) || v === 67108864, KernelMemory: empty, KernelMemoryTCP: empty,
+  Cgroup: empty, VolumeDriver: (v) => empty(v) || v === 'local', ContainerIDFile: empty,
+  Isolation: (v) => empty(v) || v === 'default',
+  KernelMemory: empty, KernelMemoryTCP: empty,
 };
 
 function empty(v: unknown): boolean {

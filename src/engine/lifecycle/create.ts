@@ -1,6 +1,7 @@
 // docker create: the container's record and name, nothing running yet. Validation happens
 // before anything is written; a failure leaves no record and no name behind.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { UndoStack } from '../../store/undo';
 import { buildContainerConfig, resolveEnvEntry, validateRunOptions, type RunOptions } from '../container-config';
 import { newContainerId, randomName, type ContainerRecord } from '../container-store';
@@ -12,6 +13,11 @@ import { withLock } from '../../store/lock';
 import { event, lockContainer, store, type EngineDeps } from './context';
 import { resolveMounts } from '../container-mounts';
 import { validateNetworkOptions } from '../container-network';
+import { validateExtras } from '../host-extras';
+import { checkNamespaceTargets } from '../namespace-joins';
+import { parseNamespaceMode } from '../namespace-modes';
+import { mergeVolumesFrom, parseVolumesFrom } from '../volumes-from';
+import { linkDisplay } from '../../network/links';
 
 export const DEFAULT_IMAGE = 'busybox';
 
@@ -22,6 +28,8 @@ function userEnv(opts: RunOptions): string[] {
 
 export async function createContainer(opts: RunOptions, deps: EngineDeps): Promise<ContainerRecord> {
   validateRunOptions(opts);
+  validateExtras(opts);
+  checkNamespaceTargets(opts, deps);
   const limits = resolveResources(opts.resources, readHostLimits());
   for (const w of limits.warnings) deps.warn?.(w);
   const env = userEnv(opts);
@@ -31,16 +39,20 @@ export async function createContainer(opts: RunOptions, deps: EngineDeps): Promi
   });
   const network = await validateNetworkOptions(opts, deps);
   const image = await deps.images.resolve(imageRef);
-  const mounts = await resolveMounts(opts, image, deps);
+  const containers = store(deps);
+  const mounts = mergeVolumesFrom(await resolveMounts(opts, image, deps), (opts.volumesFrom ?? []).map(parseVolumesFrom), (ref) => containers.resolve(ref));
   const id = newContainerId();
-  const hostname = opts.hostname ?? id.slice(0, 12);
+  // --uts host: the host's name is the one the container sees
+  const hostname = opts.hostname ?? (parseNamespaceMode('uts', opts.uts).mode === 'host' ? os.hostname() : id.slice(0, 12));
   const { config, hostConfig, argv } = buildContainerConfig(opts, { ref: imageRef, config: image.config }, hostname, env, limits, security.hostConfig);
   const record: ContainerRecord = {
     schemaVersion: 1, id, name: opts.name ?? randomName(), created: new Date().toISOString(), path: argv[0], args: argv.slice(1),
     image: imageRef, imageId: image.id, config, hostConfig: { ...hostConfig, PortBindings: network.ports }, lowerDirs: image.layerDirs, limits, mounts,
     network,
   };
-  const containers = store(deps);
+  if (network.links?.length) {
+    record.hostConfig.Links = network.links.map((l) => linkDisplay(containers.load(l.container)?.name ?? l.container, record.name, l.alias));
+  }
   // Automatic id ranges are handed out under one lock, so two creates never get the same range.
   return withIdMappings(deps, security.userns, record, () => lockContainer(deps, id, () =>
     UndoStack.run(async (undo) => {

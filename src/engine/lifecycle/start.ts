@@ -24,6 +24,7 @@ import { buildSpec } from '../oci-spec';
 import { resolveUserInRootfs } from '../user';
 import { containerPaths, event, removeFileIfExists, viewContainer, type EngineDeps, type StartedRecord } from './context';
 import { prepareMounts } from '../container-mounts';
+import { releaseShm, resolveNamespaceFacts } from '../namespace-joins';
 import { connectContainer, disconnectContainer, networkNamespacePath } from '../container-network';
 
 export interface StartOptions {
@@ -52,6 +53,9 @@ export async function startContainer(deps: EngineDeps, record: ContainerRecord, 
   const { log, layout } = deps;
   const p = containerPaths(layout, record.id);
   return UndoStack.run(async (undo) => {
+    // first: a container:X mode whose X is not running refuses the start before anything is done
+    undo.push('release /dev/shm', () => releaseShm(deps, record.id));
+    const namespaceFacts = resolveNamespaceFacts(deps, record);
     await mountContainerRootfs(deps, record, { upper: p.upper, work: p.work, target: p.rootfs });
     undo.push('unmount rootfs', () => unmountOverlay(p.rootfs, log));
     const user = resolveUserInRootfs(p.rootfs, record.config.User, record.hostConfig.GroupAdd ?? []);
@@ -67,7 +71,7 @@ export async function startContainer(deps: EngineDeps, record: ContainerRecord, 
     const spec = buildSpec({
       config: record.config, hostConfig: record.hostConfig, argv: [record.path, ...record.args], user, rootfs: p.rootfs, etcFiles,
       cgroupsPath: `${record.limits.cgroupParent}/${record.id}`, limits: record.limits, consoleSize: opts.consoleSize,
-      extraMounts, networkNamespace: networkNamespacePath(deps, record), security,
+      extraMounts, networkNamespace: networkNamespacePath(deps, record), security, namespaceFacts,
     });
     if (record.idMappings) {
       const sources = (spec.mounts ?? []).filter((m) => m.type === 'bind' && m.source).map((m) => m.source!);

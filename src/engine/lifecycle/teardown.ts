@@ -14,6 +14,7 @@ import { pidStartTime, processAlive } from '../../runtime/state';
 import { readJsonIfExists, writeJsonAtomic } from '../../store/atomic';
 import { unmountOverlay } from '../../storage/overlay';
 import { releaseMounts } from '../container-mounts';
+import { releaseShm } from '../namespace-joins';
 import type { ContainerRecord } from '../container-store';
 import {
   event, exitIsCurrent, pollUntil, runtimeContainer, store, viewContainer, type ContainerView, type EngineDeps, type RestartRecord,
@@ -58,6 +59,7 @@ export async function releaseStopped(deps: EngineDeps, view: ContainerView): Pro
   const { state, paths, record } = view;
   releaseExternalRuntime(deps, record); // --runtime runc/crun: its own state and cgroup
   unmountOverlay(paths.rootfs, deps.log);
+  releaseShm(deps, record.id); // --ipc shareable: the host's view of its /dev/shm
   fs.rmSync(paths.attachSocket, { force: true });
   if (!state) {
     // A start cut short before the runtime state was written (a killed CLI) may have made the
