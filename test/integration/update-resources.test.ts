@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { useSandbox } from '../helpers/sandbox';
+import { EngineService, serviceSkipReason } from '../helpers/engine-service';
 
 const sb = useSandbox('update-resources', (sb) => {
   assert.equal(sb.run(['run', '--rm', 'busybox', 'true']).code, 0);
@@ -93,6 +94,10 @@ describe('run flags reach the cgroup files', () => {
       assert.equal(cg(id, 'cpu', 'cpu.rt_runtime_us', parentName), '5000');
       const h = hostConfig(id);
       assert.deepEqual([h.CpuRealtimePeriod, h.CpuRealtimeRuntime], [500000, 5000]);
+      // update takes it live too, within the parent's budget
+      ok(['update', '--cpu-rt-runtime', '8000', id]);
+      assert.equal(cg(id, 'cpu', 'cpu.rt_runtime_us', parentName), '8000');
+      assert.equal(hostConfig(id).CpuRealtimeRuntime, 8000);
     } finally {
       if (id) sb.run(['rm', '-f', id]);
       fs.rmdirSync(parent);
@@ -193,5 +198,42 @@ describe('mydocker update', () => {
   test('--restart cannot be set on a --rm container', () => {
     const id = runDetached('--rm', 'busybox', 'sleep', '600');
     oneLineFailure(['update', '--restart', 'always', id], /restart policy cannot be updated because --rm/);
+  });
+});
+
+describe('the Engine API: the docker CLI sends update and the new create fields', { skip: serviceSkipReason() || (spawnSync('sh', ['-c', 'command -v docker']).status !== 0 && 'no docker CLI') }, () => {
+  let svc: EngineService;
+  before(async () => {
+    svc = await EngineService.start('update');
+  });
+  after(async () => {
+    const left = await svc.stop();
+    assert.deepEqual(left, [], 'the API test left something behind');
+  });
+  const docker = (...args: string[]) => {
+    const r = spawnSync('docker', ['-H', svc.host, ...args], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, `docker ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout.trim();
+  };
+
+  test('docker run --memory-swappiness and docker update reach the cgroup files; POST /update answers Warnings', async () => {
+    const id = docker('run', '-d', '--memory-swappiness', '23', '-m', '64m', 'busybox', 'sleep', '600');
+    try {
+      assert.equal(cg(id, 'memory', 'memory.swappiness'), '23');
+      assert.equal(docker('update', '--memory', '96m', '--memory-swap', '192m', '--cpus', '0.5', '--restart', 'unless-stopped', id), id);
+      assert.deepEqual([cg(id, 'memory', 'memory.limit_in_bytes'), cg(id, 'memory', 'memory.memsw.limit_in_bytes'), cg(id, 'cpu', 'cpu.cfs_quota_us')],
+        [String(96 * MiB), String(192 * MiB), '50000']);
+      assert.equal(docker('inspect', '-f', '{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}} {{.HostConfig.RestartPolicy.Name}} {{.HostConfig.MemorySwappiness}}', id),
+        `${96 * MiB} 500000000 unless-stopped 23`);
+      const r = await svc.request('POST', `/containers/${id}/update`, { PidsLimit: 40 });
+      assert.equal(r.status, 200, r.body);
+      assert.deepEqual(JSON.parse(r.body), { Warnings: [] });
+      assert.equal(cg(id, 'pids', 'pids.max'), '40');
+      const bad = await svc.request('POST', `/containers/${id}/update`, { Memory: 1024 });
+      assert.equal(bad.status, 400, bad.body);
+      assert.match(JSON.parse(bad.body).message, /minimum memory limit allowed is 6MB/);
+    } finally {
+      docker('rm', '-f', id);
+    }
   });
 });

@@ -9,10 +9,10 @@ test('the docker CLI\'s update body: zeros pass through (the engine reads them a
     RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 2 },
   };
   assert.deepEqual(updateBody(body), {
-    BlkioWeight: 0, CpuShares: 512, CpuPeriod: 0, CpuQuota: 0, CpusetCpus: '0', CpusetMems: '', Memory: 67108864, MemoryReservation: 0,
+    BlkioWeight: 0, CpuShares: 512, CpuPeriod: 0, CpuQuota: 0, CpuRealtimePeriod: 0, CpuRealtimeRuntime: 0, CpusetCpus: '0', CpusetMems: '', Memory: 67108864, MemoryReservation: 0,
     MemorySwap: 0, NanoCpus: 0, RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 2 },
   });
   assert.deepEqual(updateBody({ RestartPolicy: { Name: '' }, PidsLimit: -1 }), { PidsLimit: -1 });
   assert.throws(() => updateBody({ Memory: '64m' }), /Memory must be a number/);
-  assert.throws(() => updateBody({ CpuRealtimeRuntime: 1000 }), /CpuRealtimeRuntime cannot be updated/);
+  assert.throws(() => updateBody({ KernelMemory: 1000 }), /KernelMemory cannot be updated/);
 });

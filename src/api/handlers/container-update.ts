@@ -6,10 +6,10 @@ import { InvalidArgumentError } from '../../errors/errors';
 import type { ContainerUpdate } from '../../engine';
 import { resolveContainer } from './containers';
 
-const NUMBERS = ['Memory', 'MemorySwap', 'MemoryReservation', 'NanoCpus', 'CpuShares', 'CpuPeriod', 'CpuQuota', 'BlkioWeight'] as const;
+const NUMBERS = ['Memory', 'MemorySwap', 'MemoryReservation', 'NanoCpus', 'CpuShares', 'CpuPeriod', 'CpuQuota', 'BlkioWeight', 'CpuRealtimePeriod', 'CpuRealtimeRuntime'] as const;
 const STRINGS = ['CpusetCpus', 'CpusetMems'] as const;
 /** Fields the docker CLI sends that mydocker's update does not change: refused unless at their zero value. */
-const UNSUPPORTED = ['CpuRealtimePeriod', 'CpuRealtimeRuntime', 'KernelMemory', 'KernelMemoryTCP', 'CpuCount', 'CpuPercent', 'IOMaximumIOps', 'IOMaximumBandwidth'];
+const UNSUPPORTED = ['KernelMemory', 'KernelMemoryTCP', 'CpuCount', 'CpuPercent', 'IOMaximumIOps', 'IOMaximumBandwidth'];
 
 export function updateBody(body: Record<string, unknown>): ContainerUpdate {
   const bad = (name: string, what: string) => new InvalidArgumentError(`invalid JSON: ${name} must be ${what}`);

@@ -40,6 +40,8 @@ export const command: CommandDefinition<{ refs: string[]; update: ContainerUpdat
     { name: 'blkio-weight', type: 'string', value: 'uint16', description: 'Block IO (relative weight), between 10 and 1000, or 0 to disable' },
     { name: 'cpu-period', type: 'string', value: 'int', description: 'Limit CPU CFS (Completely Fair Scheduler) period' },
     { name: 'cpu-quota', type: 'string', value: 'int', description: 'Limit CPU CFS (Completely Fair Scheduler) quota' },
+    { name: 'cpu-rt-period', type: 'string', value: 'int', description: 'Limit the CPU real-time period in microseconds' },
+    { name: 'cpu-rt-runtime', type: 'string', value: 'int', description: 'Limit the CPU real-time runtime in microseconds' },
     { name: 'cpu-shares', short: 'c', type: 'string', value: 'int', description: 'CPU shares (relative weight)' },
     { name: 'cpus', type: 'string', value: 'decimal', description: 'Number of CPUs' },
     { name: 'cpuset-cpus', type: 'string', description: 'CPUs in which to allow execution (0-3, 0,1)' },
@@ -57,7 +59,7 @@ export const command: CommandDefinition<{ refs: string[]; update: ContainerUpdat
       BlkioWeight: int(args, 'blkio-weight'), CpuPeriod: int(args, 'cpu-period'), CpuQuota: int(args, 'cpu-quota'),
       CpuShares: int(args, 'cpu-shares'), NanoCpus: nanoCpus(args), CpusetCpus: str(args, 'cpuset-cpus'), CpusetMems: str(args, 'cpuset-mems'),
       Memory: size(args, 'memory'), MemoryReservation: size(args, 'memory-reservation'), MemorySwap: size(args, 'memory-swap'),
-      PidsLimit: int(args, 'pids-limit'),
+      PidsLimit: int(args, 'pids-limit'), CpuRealtimePeriod: int(args, 'cpu-rt-period'), CpuRealtimeRuntime: int(args, 'cpu-rt-runtime'),
       ...(restart !== undefined ? { RestartPolicy: parseRestartPolicy(restart) } : {}),
     };
     const given = Object.entries(update).filter(([, v]) => v !== undefined);

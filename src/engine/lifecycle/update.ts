@@ -28,12 +28,15 @@ export interface ContainerUpdate {
   /** null/undefined: unchanged; 0 or negative: unlimited. */
   PidsLimit?: number | null;
   BlkioWeight?: number;
+  CpuRealtimePeriod?: number;
+  CpuRealtimeRuntime?: number;
   RestartPolicy?: { Name?: string; MaximumRetryCount?: number };
 }
 
 /** The HostConfig fields update may change (what inspect shows afterwards). */
 const UPDATED_FIELDS = [
   'Memory', 'MemorySwap', 'MemoryReservation', 'NanoCpus', 'CpuShares', 'CpuPeriod', 'CpuQuota', 'CpusetCpus', 'CpusetMems', 'PidsLimit', 'BlkioWeight',
+  'CpuRealtimePeriod', 'CpuRealtimeRuntime',
 ] as const satisfies readonly (keyof HostConfig)[];
 
 const conflict = (message: string) => new InvalidArgumentError(`conflicting options: ${message}`);
