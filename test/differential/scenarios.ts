@@ -148,6 +148,30 @@ export const scenarios: Scenario[] = [
     remove: ['df-ps-created', 'df-ps-exited', 'df-ps-up'],
   },
   {
+    name: 'ps and images tables: the headers, also of --format table',
+    why: 'docker and podman print the same column titles (an empty ps still has its header); column widths differ, so runs of blanks are squeezed; podman\'s localhost/ is normalized. The first run makes sure mydocker\'s built-in busybox is in its store (it is written on first use)',
+    steps: [
+      { args: ['run', '--rm', IMAGE, 'true'], compare: 'code' },
+      { args: ['ps', '-a', '--filter', 'name=df-no-such'], compare: 'stdout', stdout: squeeze },
+      { args: ['ps', '-a', '--filter', 'name=df-no-such', '--format', 'table {{.Names}}\t{{.Status}}'], compare: 'stdout', stdout: squeeze },
+      { args: ['images', IMAGE], compare: 'stdout', stdout: (s) => squeeze(firstLine(s)) },
+      { args: ['images', '--format', 'table {{.Repository}}\t{{.Tag}}', IMAGE], compare: 'stdout', stdout: squeeze },
+    ],
+  },
+  {
+    name: 'start of a running container and stop of a stopped one succeed',
+    why: 'docker\'s daemon answers both with 304 Not Modified and its CLI exits 0; podman exits 0 too but prints nothing for that start (docker prints the name), so that start compares codes only',
+    steps: [
+      { args: ['run', '-d', '--name', 'df-again', IMAGE, 'sleep', '1000'], compare: 'code' },
+      { args: ['start', 'df-again'], compare: 'code' },
+      { args: ['kill', 'df-again'], compare: 'stdout' },
+      { args: ['stop', 'df-again'], compare: 'stdout' },
+      { args: ['start', 'df-again'], compare: 'stdout' },
+      { args: ['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', 'df-again'], compare: 'stdout' },
+    ],
+    remove: ['df-again'],
+  },
+  {
     name: 'run --rm: the container is gone afterwards',
     why: 'ps -a finds nothing of it in either engine',
     steps: [

@@ -22,7 +22,12 @@ export const command: CommandDefinition<StartOptions> = {
   async run(opts, ctx) {
     const engine = engineFor(ctx);
     if (!opts.attach && !opts.interactive) {
-      return eachContainer(ctx, 'start', opts.refs, (ref) => engine.startContainer(ref));
+      return eachContainer(ctx, 'start', opts.refs, async (ref) => {
+        // docker's daemon answers a start of a running container with 304 and its CLI prints the
+        // name and succeeds (podman too); the Engine API front does the same check
+        if (engine.containerView(ref).derived.status === 'running') return;
+        await engine.startContainer(ref);
+      });
     }
     if (opts.refs.length > 1) throw new InvalidArgumentError('you cannot start and attach multiple containers at once');
     const record = engine.resolveContainer(opts.refs[0]);
