@@ -295,7 +295,12 @@ int main(int argc, char **argv) {
     return 0; /* the child is re-parented to the caller's subreaper */
   }
   int sigfd = signalfd(-1, &relay, SFD_CLOEXEC);
-  int status = wait_foreground(pid, master, p->stdin_relay, sigfd);
+  int detached = 0;
+  int status = wait_foreground(pid, master, p->stdin_relay, sigfd, p->detach_keys, &detached);
+  if (detached) {
+    msg_send("exit", "\"detached\":true");
+    return 0;
+  }
   if (WIFSIGNALED(status)) {
     msg_send("exit", "\"signal\":%d", WTERMSIG(status));
     return 128 + WTERMSIG(status);

@@ -16,5 +16,6 @@ void exec_command(const struct plan *p) __attribute__((noreturn));
 extern const char *hook_state;
 int run_hooks(const struct plan *p, uint64_t stage);
 /* relay.c: the foreground parent: pty relay, signal forwarding, wait. Returns a wait status. */
-int wait_foreground(pid_t child, int master, int stdin_relay, int sigfd);
+/* Returns the child's wait status; with detach_keys typed, 0 and *detached = 1 (the child runs on). */
+int wait_foreground(pid_t child, int master, int stdin_relay, int sigfd, const char *detach_keys, int *detached);
 #endif

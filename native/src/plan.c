@@ -201,6 +201,7 @@ static int parse_record(const struct rec *r, struct plan *p) {
   case T_LOOPBACK_UP: return get_flag(r, &p->loopback_up);
   case T_LOG: return get_flag(r, &p->log);
   case T_STDIN_RELAY: return get_flag(r, &p->stdin_relay);
+  case T_DETACH_KEYS: return get_str(r, &p->detach_keys);
   case T_KEEP_FD: { uint64_t *f = APPEND(p->keep_fds, p->n_keep_fds); return f ? get_u64(r, f) : -1; }
   case T_CGROUP_JOIN: { char **f = APPEND(p->cgroup_join, p->n_cgroup_join); return f ? get_path(r, f) : -1; }
   case T_CGROUP2_DIR: return get_path(r, &p->cgroup2_dir);

@@ -16,7 +16,7 @@ enum plan_tag {
   T_RLIMIT, T_CAPS, T_UID, T_GID, T_ADDITIONAL_GID, T_UMASK, T_NO_NEW_PRIVS, T_OOM_SCORE_ADJ,
   T_CWD, T_ARG, T_ENV, T_TERMINAL, T_CONSOLE_SOCKET, T_EXEC_FIFO, T_DETACH, T_LOOPBACK_UP,
   T_LOG, T_STDIN_RELAY, T_KEEP_FD, T_SECCOMP, T_CONSOLE_SIZE, T_CGROUP_JOIN, T_CGROUP2_DIR, T_UID_MAP,
-  T_GID_MAP, T_SESSION_KEYRING, T_SECCOMP_FLAGS, T_HOOK, T_NO_PIVOT, T_TAG_MAX
+  T_GID_MAP, T_SESSION_KEYRING, T_SECCOMP_FLAGS, T_HOOK, T_NO_PIVOT, T_DETACH_KEYS, T_TAG_MAX
 };
 /* Sub-tags inside nested records. */
 enum { S_SRC = 1, S_DST, S_FSTYPE, S_DATA, S_FLAGS, S_PROPAGATION, S_BIND, S_MKFILE };
@@ -73,6 +73,7 @@ struct plan {
   int terminal, stdin_relay, detach, loopback_up, log;
   uint64_t console_rows, console_cols;
   char *console_socket, *exec_fifo;
+  char *detach_keys; /* exec -it --detach-keys: the relay detaches on this byte sequence */
   uint64_t *keep_fds; size_t n_keep_fds;
   /* v1 "tasks" files the init writes "0" into: a task moving itself skips the global lock that
    * makes writing a pid to cgroup.procs wait for an RCU grace period (~10 ms). */

@@ -30,7 +30,47 @@ static ssize_t pump(int from, int to) {
   return n;
 }
 
-int wait_foreground(pid_t child, int master, int stdin_relay, int sigfd) {
+/* The detach keys (docker's escape proxy): a typed prefix of the sequence is held back; the whole
+ * sequence detaches, anything else sends the held bytes on. Returns 1 on a detach (what followed the
+ * sequence in this read is dropped), 0 at end of input, -1 when nothing was ready. */
+static int held;
+static ssize_t pump_keys(int from, int to, const char *keys, int *detach) {
+  char buf[16384], out[16384 + 64];
+  ssize_t n = read(from, buf, sizeof buf);
+  if (n < 0) return errno == EAGAIN || errno == EINTR ? -1 : 0;
+  size_t o = 0, klen = strlen(keys);
+  for (ssize_t i = 0; i < n; i++) {
+    if (buf[i] == keys[held]) {
+      if ((size_t)++held == klen) { *detach = 1; break; }
+      continue;
+    }
+    memcpy(out + o, keys, (size_t)held), o += (size_t)held;
+    held = 0;
+    if (buf[i] == keys[0]) held = 1;
+    else out[o++] = buf[i];
+  }
+  if (o && write_all(to, out, o) < 0) return 0;
+  return n;
+}
+
+/* After a detach the process runs on with its terminal: a keeper in a session of its own holds the
+ * pty master (closing it would hang the terminal up) and drains the output until the process is gone. */
+static void keep_terminal(int master) {
+  pid_t k = fork();
+  if (k != 0) return;
+  setsid();
+  int null = open("/dev/null", O_RDWR);
+  dup2(null, 0), dup2(null, 1), dup2(null, 2);
+  for (int fd = 3; fd < 1024; fd++) if (fd != master) close(fd);
+  char buf[16384];
+  for (;;) {
+    ssize_t n = read(master, buf, sizeof buf);
+    if (n > 0 || (n < 0 && errno == EINTR)) continue;
+    _exit(0); /* EIO: every slave fd closed, the process and its children are gone */
+  }
+}
+
+int wait_foreground(pid_t child, int master, int stdin_relay, int sigfd, const char *detach_keys, int *detached) {
   struct termios saved;
   int raw = 0, status = 0, exited = 0;
   int in_open = master >= 0 && stdin_relay, out_open = master >= 0;
@@ -50,7 +90,16 @@ int wait_foreground(pid_t child, int master, int stdin_relay, int sigfd) {
       break;
     }
     if (fds[1].revents && pump(master, STDOUT_FILENO) == 0) out_open = 0;
-    if (fds[2].revents && pump(STDIN_FILENO, master) == 0) in_open = 0;
+    if (fds[2].revents && detach_keys && *detach_keys) {
+      int detach = 0;
+      if (pump_keys(STDIN_FILENO, master, detach_keys, &detach) == 0) in_open = 0;
+      if (detach) {
+        keep_terminal(master);
+        if (raw) tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+        *detached = 1;
+        return 0;
+      }
+    } else if (fds[2].revents && pump(STDIN_FILENO, master) == 0) in_open = 0;
     if (fds[0].revents & POLLIN) {
       struct signalfd_siginfo si;
       if (read(sigfd, &si, sizeof si) != sizeof si) continue;

@@ -48,3 +48,10 @@ export class DetachMatcher {
     return { forward: Buffer.from(out), detach: false };
   }
 }
+
+/** exec -it's keys for the C relay (a latin1 string); ctrl-@ (a NUL byte) cannot travel in the plan. */
+export function execDetachKeys(text: string | undefined): string {
+  const keys = parseDetachKeys(text ?? DEFAULT_DETACH_KEYS);
+  if (keys.includes(0)) throw new InvalidArgumentError(`invalid detach keys (${text}): ctrl-@ cannot detach an exec`);
+  return keys.toString('latin1');
+}

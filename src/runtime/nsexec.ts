@@ -12,6 +12,8 @@ export type ExitStatus = { code: number; signal?: undefined } | { code?: undefin
 
 export interface InitResult {
   status: ExitStatus;
+  /** exec -it: the user typed the detach keys; the process runs on. */
+  detached?: boolean;
   /** What the init reported before it exited, e.g. an execve failure (exit 126/127). */
   error?: NativeError;
 }
@@ -97,6 +99,7 @@ export function initChannel(
   let pid: number | undefined;
   let ready = false;
   let exitMsg: ExitStatus | undefined;
+  let detached = false;
   let firstError: NativeError | undefined;
   let sockClosed = false;
   let stage0Code: number | undefined;
@@ -129,6 +132,7 @@ export function initChannel(
         break;
       case 'exit':
         exitMsg = m.signal !== undefined ? { signal: m.signal } : { code: m.code ?? 0 };
+        detached = m.detached === true;
         log.step('runtime', 'exit', { code: m.code, signal: m.signal });
         break;
       case 'error': {
@@ -186,7 +190,7 @@ export function initChannel(
     waitReady: () => waitFor(() => ready),
     async waitExit() {
       await waitFor(() => over() && exitMsg !== undefined);
-      return { status: exitMsg!, error: firstError };
+      return { status: exitMsg!, error: firstError, ...(detached ? { detached } : {}) };
     },
     async waitExec() {
       await waitFor(() => sockClosed && !firstError);

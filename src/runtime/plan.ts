@@ -71,6 +71,8 @@ export interface InitPlan {
   /** Initial window size of the pty (OCI process.consoleSize). */
   consoleSize?: { rows: number; cols: number };
   stdinRelay: boolean;
+  /** exec -it: the relay detaches on this key sequence (bytes as latin1; src/cli/detach-keys.ts). */
+  detachKeys?: string;
   consoleSocket?: string;
   execFifo?: string;
   detach: boolean;
@@ -101,7 +103,7 @@ export const T = {
   CAPS: 16, UID: 17, GID: 18, ADDITIONAL_GID: 19, UMASK: 20, NO_NEW_PRIVS: 21, OOM_SCORE_ADJ: 22, CWD: 23,
   ARG: 24, ENV: 25, TERMINAL: 26, CONSOLE_SOCKET: 27, EXEC_FIFO: 28, DETACH: 29, LOOPBACK_UP: 30, LOG: 31,
   STDIN_RELAY: 32, KEEP_FD: 33, SECCOMP: 34, CONSOLE_SIZE: 35, CGROUP_JOIN: 36, CGROUP2_DIR: 37, UID_MAP: 38,
-  GID_MAP: 39, SESSION_KEYRING: 40, SECCOMP_FLAGS: 41, HOOK: 42, NO_PIVOT: 43,
+  GID_MAP: 39, SESSION_KEYRING: 40, SECCOMP_FLAGS: 41, HOOK: 42, NO_PIVOT: 43, DETACH_KEYS: 44,
 } as const;
 const S_MOUNT = { SRC: 1, DST: 2, FSTYPE: 3, DATA: 4, FLAGS: 5, PROPAGATION: 6, BIND: 7, MKFILE: 8 } as const;
 const S_DEV = { PATH: 1, TYPE: 2, MAJOR: 3, MINOR: 4, MODE: 5, UID: 6, GID: 7 } as const;
@@ -186,6 +188,7 @@ export function encodePlan(plan: InitPlan): Buffer {
   if (plan.terminal) w.u64(T.TERMINAL, 1);
   if (plan.consoleSize) w.nested(T.CONSOLE_SIZE, (n) => n.u64(1, plan.consoleSize!.rows).u64(2, plan.consoleSize!.cols));
   if (plan.stdinRelay) w.u64(T.STDIN_RELAY, 1);
+  w.str(T.DETACH_KEYS, plan.detachKeys);
   w.str(T.CONSOLE_SOCKET, plan.consoleSocket).str(T.EXEC_FIFO, plan.execFifo);
   if (plan.detach) w.u64(T.DETACH, 1);
   if (plan.loopbackUp) w.u64(T.LOOPBACK_UP, 1);

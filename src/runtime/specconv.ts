@@ -28,6 +28,8 @@ export interface ConvertOptions {
   /** stage-0 exits once the init exists (OCI create, detached run); otherwise it relays and waits. */
   detach: boolean;
   stdinRelay: boolean;
+  /** exec -it --detach-keys (see InitPlan.detachKeys). */
+  detachKeys?: string;
   execFifo?: string;
   consoleSocket?: string;
   log: boolean;
@@ -337,6 +339,7 @@ export function specToPlan(spec: Spec, opts: ConvertOptions, host: HostFacts): I
     terminal: proc.terminal === true,
     consoleSize: proc.terminal && proc.consoleSize ? { rows: proc.consoleSize.height, cols: proc.consoleSize.width } : undefined,
     stdinRelay: opts.stdinRelay,
+    ...(opts.detachKeys ? { detachKeys: opts.detachKeys } : {}),
     consoleSocket: opts.consoleSocket,
     execFifo: opts.execFifo,
     detach: opts.detach,

@@ -175,6 +175,18 @@ describe('--detach-keys', () => {
     assert.equal(r.code, 3, r.stdout);
   });
 
+  test('exec -it: the given keys (and docker\'s ctrl-p,ctrl-q by default) detach; the process runs on', () => {
+    const id = sb.ok(['run', '-d', 'busybox', 'sleep', '300']).stdout.trim();
+    const r = sb.runPty(['exec', '-it', '--detach-keys', 'ctrl-a,x', id, 'sh', '-c', 'echo ready; exec sleep 201'], [{ expect: 'ready' }, { send: '\x01x' }]);
+    assert.equal(r.code, 0, r.stdout);
+    const d = sb.runPty(['exec', '-it', id, 'sh', '-c', 'echo ready; exec sleep 202'], [{ expect: 'ready' }, { send: '\x10\x11' }]);
+    assert.equal(d.code, 0, d.stdout);
+    const ps = sb.ok(['exec', id, 'ps', '-o', 'args']).stdout;
+    assert.match(ps, /sleep 201/);
+    assert.match(ps, /sleep 202/);
+    sb.ok(['rm', '-f', id]);
+  });
+
   test('an unknown key is refused in one line', () => {
     oneLine(sb.run(['run', '--detach-keys', 'ctrl-p,foo', 'busybox', 'true']), /invalid detach keys \(ctrl-p,foo\): unknown character 'foo'/);
     oneLine(sb.run(['attach', '--detach-keys', 'ctrl-', 'x']), /invalid detach keys/);

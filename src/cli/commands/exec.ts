@@ -4,6 +4,7 @@ import { InvalidArgumentError } from '../../errors/errors';
 import type { ExecOptions } from '../../engine/lifecycle/exec';
 import { engineFor } from '../engine-deps';
 import { clientEnv } from '../run-options';
+import { execDetachKeys } from '../detach-keys';
 import { pipedStdio } from '../piped-stdio';
 import type { StdioSlot } from '../../runtime/nsexec';
 
@@ -18,6 +19,7 @@ export const command: CommandDefinition<ExecOptions> = {
     { name: 'detach', short: 'd', type: 'bool', description: 'Detached mode: run command in the background' },
     { name: 'env', short: 'e', type: 'list', description: 'Set environment variables' },
     { name: 'env-file', type: 'list', description: 'Read in a file of environment variables' },
+    { name: 'detach-keys', type: 'string', description: 'Override the key sequence for detaching a container (default ctrl-p,ctrl-q)' },
     { name: 'workdir', short: 'w', type: 'string', description: 'Working directory inside the container' },
     { name: 'user', short: 'u', type: 'string', description: 'Username or UID (format: "<name|uid>[:<group|gid>]")' },
     { name: 'privileged', type: 'bool', description: 'Give extended privileges to the command' },
@@ -30,6 +32,7 @@ export const command: CommandDefinition<ExecOptions> = {
     return {
       ref, cmd, interactive: flag(args, 'interactive'), tty: flag(args, 'tty'), detach: flag(args, 'detach'), env: clientEnv(list(args, 'env-file'), list(args, 'env')),
       workdir, user: str(args, 'user'), privileged: flag(args, 'privileged'),
+      detachKeys: execDetachKeys(str(args, 'detach-keys')),
       // a bare -e KEY takes the caller's value here, on the client side, as docker's CLI does
     };
   },
@@ -46,7 +49,7 @@ export const command: CommandDefinition<ExecOptions> = {
     } finally {
       await piped?.finish();
     }
-    if (!result) return 0;
+    if (!result || result.detached) return 0;
     if (result.error && result.status.code !== 0) ctx.io.stderr.write(`mydocker exec: ${result.error.message}\n`);
     return result.status.signal !== undefined ? 128 + result.status.signal : result.status.code;
   },

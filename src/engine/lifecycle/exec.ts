@@ -23,6 +23,8 @@ export interface ExecOptions {
   user?: string;
   privileged: boolean;
   consoleSize?: { rows: number; cols: number };
+  /** -it: the key sequence that detaches (docker's ctrl-p,ctrl-q by default; bytes as latin1). */
+  detachKeys?: string;
 }
 
 export async function execContainer(
@@ -60,6 +62,7 @@ export async function execContainer(
     })
     : await execProcess({
     state, process: proc, stdio, stdinRelay: opts.interactive && opts.tty, detach: opts.detach,
+    ...(opts.detachKeys && opts.interactive && opts.tty ? { detachKeys: opts.detachKeys } : {}),
     forwardSignals: !opts.tty, log: deps.log, onStreams, seccompCacheDir: deps.layout.seccompCacheDir,
     onPid: () => event(deps, record, 'exec_start', { command: opts.cmd.join(' ') }),
   });

@@ -19,6 +19,8 @@ export interface ExecProcessOptions {
   process: Process;
   stdio: [StdioSlot, StdioSlot, StdioSlot];
   stdinRelay: boolean;
+  /** With stdinRelay: the key sequence that detaches (the process runs on). */
+  detachKeys?: string;
   /** Return once the process exec'd, without waiting for it. */
   detach: boolean;
   forwardSignals: boolean;
@@ -44,7 +46,7 @@ export async function execProcess(opts: ExecProcessOptions): Promise<InitResult 
   const userns = (spec.linux?.namespaces ?? []).some((n) => n.type === 'user');
   const keepFds = Array.from({ length: opts.preserveFds ?? 0 }, (_, i) => 3 + i);
   const plan = execPlan(withHome(opts.process, `/proc/${opts.state.pid}/root`), opts.state.pid, {
-    detach: opts.detach, stdinRelay: opts.stdinRelay, log: opts.log.stepsEnabled, cgroup, seccomp, consoleSocket: opts.consoleSocket, keepFds,
+    detach: opts.detach, stdinRelay: opts.stdinRelay, ...(opts.detachKeys ? { detachKeys: opts.detachKeys } : {}), log: opts.log.stepsEnabled, cgroup, seccomp, consoleSocket: opts.consoleSocket, keepFds,
     sessionKeyring: opts.noNewKeyring ? undefined : sessionKeyringName(opts.state.id),
   }, userns, spec.linux?.seccomp);
   const init = spawnInit(encodePlan(plan), { stdio: opts.stdio, log: opts.log, extraFds: keepFds });
