@@ -75,7 +75,8 @@ after(() => {
 });
 
 const inspect = (ref: string, format: string) => ok(sb, ['inspect', '-f', format, ref]).stdout.trim();
-const bridgeOf = (net: string) => ok(sb, ['network', 'inspect', '-f', '{{index .Options "com.docker.network.bridge.name"}}', net]).stdout.trim();
+const bridgeOfIn = (box: Sandbox, net: string) => ok(box, ['network', 'inspect', '-f', '{{index .Options "com.docker.network.bridge.name"}}', net]).stdout.trim();
+const bridgeOf = (net: string) => bridgeOfIn(sb, net);
 const ports = (bridge: string) => fs.readdirSync(path.join('/sys/class/net', bridge, 'brif')).sort();
 const leases = (net: string) => fs.readdirSync(path.join(sb.runroot, 'networks', 'ipam', net)).sort();
 const HTTPD = ['sh', '-c', 'mkdir -p /www && echo "hello over v6" > /www/index.html && exec httpd -f -p 80 -h /www'];
@@ -206,6 +207,25 @@ describe('IPv6 (dual-stack) user networks', { skip: SKIP }, () => {
     const r = sb.run(['network', 'create', '--subnet', 'fd00:1:2:3::/64', 'v6missing']);
     assert.equal(r.code, 125);
     assert.match(r.stderr, /IPv6 is not enabled on network v6missing: add --ipv6/);
+  });
+
+  test('a store deleted without network rm: the next network create removes its bridge and ip6tables rules', () => {
+    const gone = new Sandbox('network-ipv6-orphan');
+    try {
+      const P3 = randomPrefix();
+      ok(gone, ['network', 'create', '--ipv6', '--subnet', '10.233.5.0/24', '--subnet', `${P3}::/64`, 'v6orphan']);
+      const bridge = bridgeOfIn(gone, 'v6orphan');
+      seen.bridges.push(bridge);
+      seen.subnets6.push(`${P3}::/64`);
+      assert.ok(ruleLines(ip6tablesSave()).some((l) => l.includes(`-s ${P3}::/64`)));
+      fs.rmSync(gone.root, { recursive: true, force: true }); // the store is gone, its bridge and rules are not
+      ok(sb, ['network', 'create', '--subnet', '10.233.6.0/24', 'v4after']);
+      assert.equal(fs.existsSync(path.join('/sys/class/net', bridge)), false, 'the orphan bridge went');
+      assert.deepEqual(ruleLines(ip6tablesSave()).filter((l) => l.includes(bridge) || l.includes(`${P3}::/64`)), []);
+      ok(sb, ['network', 'rm', 'v4after']);
+    } finally {
+      gone.cleanup();
+    }
   });
 
   test('network rm takes the bridge and its ip6tables rules away; leases go with the containers', () => {
