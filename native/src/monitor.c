@@ -5,6 +5,7 @@
  *   - writes docker json-file logs (with size rotation), serves an attach socket
  *   - when the init exits: records exit code, signal and OOM in an exit file (atomic rename),
  *     tells attached clients, and runs the exit command unless an attached client took cleanup over
+ *   - with a health check: keeps its timer and runs the health command when due (docs/health.md)
  * fd 3 is the runtime's sync socket, handed through untouched to nsexec; fd 4 tells the caller
  * "ready" once the attach socket listens. Attach frames: 1 type byte, u32le length, payload
  * (docs/monitor.md). */
@@ -24,6 +25,7 @@
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <limits.h>
 #include <time.h>
 #include <unistd.h>
 #include "util.h"
@@ -198,6 +200,101 @@ static int client_frame(int i) {
   return 0;
 }
 
+/* ---- health checks --------------------------------------------------------------------------
+ * The monitor only keeps time. When a check is due it runs the health command (`mydocker internal
+ * healthcheck ID`: probe, record, print the delay in ms until the next run) under a reaper of its
+ * own: a subreaper, so whatever the command leaves (an nsexec whose parent died) is re-parented
+ * there and never here, where any child other than the runtime is the container init. One check
+ * at a time; none while nothing is configured (no timer at all). */
+static struct {
+  char *argv[MAX_ARGS];
+  int n;
+  long first_ms, interval_ms;
+  pid_t pid;      /* the reaper while a check runs */
+  int out;        /* its stdout: the next delay */
+  long long due;  /* CLOCK_MONOTONIC ms */
+} health = { .out = -1 };
+
+static long long now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static volatile pid_t health_child;
+static void forward_signal(int sig) {
+  if (health_child > 0) kill(health_child, sig);
+}
+
+static void close_from(int first) {
+#ifdef SYS_close_range
+  if (syscall(SYS_close_range, first, ~0U, 0) == 0) return;
+#endif
+  for (int fd = first; fd < 1024; fd++) close(fd);
+}
+
+/* The forked reaper: runs the command, reaps everything, exits with the command's status.
+ * SIGTERM (the container stopped) is passed on to the command. */
+static void health_reaper(int out_w, const sigset_t *blocked) {
+  prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+  int null = open("/dev/null", O_RDWR);
+  dup2(null, 0), dup2(out_w, 1), dup2(null, 2);
+  close_from(3);
+  signal(SIGPIPE, SIG_DFL);
+  struct sigaction sa = { .sa_handler = forward_signal };
+  sigaction(SIGTERM, &sa, NULL);
+  sigprocmask(SIG_UNBLOCK, blocked, NULL);
+  pid_t c = fork();
+  if (c == 0) {
+    execv(health.argv[0], health.argv);
+    _exit(127);
+  }
+  health_child = c;
+  int st, code = c < 0 ? 1 : 0;
+  pid_t r;
+  while ((r = wait(&st)) > 0 || (r < 0 && errno == EINTR))
+    if (r == c) code = WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+  _exit(code);
+}
+
+static void start_health(const sigset_t *blocked) {
+  int p[2];
+  pid_t pid = -1;
+  if (pipe2(p, O_CLOEXEC) == 0 && (pid = fork()) == 0) health_reaper(p[1], blocked);
+  if (pid < 0) { /* try again after an interval */
+    health.due = now_ms() + health.interval_ms;
+    return;
+  }
+  close(p[1]);
+  health.pid = pid;
+  health.out = p[0];
+}
+
+/* The check's reaper exited: it said when to run next (a few bytes, already in the pipe). */
+static void health_done(void) {
+  char text[32] = { 0 };
+  fcntl(health.out, F_SETFL, O_NONBLOCK);
+  ssize_t r = read(health.out, text, sizeof text - 1);
+  long delay = r > 0 ? strtol(text, NULL, 10) : 0;
+  close(health.out);
+  health.out = -1;
+  health.pid = 0;
+  health.due = now_ms() + (delay > 0 ? delay : health.interval_ms);
+}
+
+/* The container stopped: a running check is told to stop and waited for (nothing left behind). */
+static void stop_health(void) {
+  if (!health.pid) return;
+  kill(health.pid, SIGTERM);
+  for (int waited = 0; waited < 5000; waited += 20) {
+    if (waitpid(health.pid, NULL, WNOHANG) == health.pid) { health.pid = 0; return; }
+    nanosleep(&(struct timespec){ 0, 20 * 1000000L }, NULL);
+  }
+  kill(health.pid, SIGKILL);
+  while (waitpid(health.pid, NULL, 0) < 0 && errno == EINTR) {}
+  health.pid = 0;
+}
+
 /* ---- exit ------------------------------------------------------------------------------------- */
 
 static int oom_killed(void) {
@@ -242,13 +339,14 @@ static void too_many(const char *what) {
 
 static void usage(void) {
   fputs("usage: mydocker-monitor -x EXITFILE -a ATTACHSOCK [-l LOG [-S MAXSIZE] [-N MAXFILES]] [-t -c CONSOLESOCK] [-i] "
-        "[-o OOMFILE]... [-e EXITCMD [-E ARG]...] -- NSEXEC\n", stderr);
+        "[-o OOMFILE]... [-e EXITCMD [-E ARG]...] "
+        "[-h FIRSTMS -H INTERVALMS -k HEALTHCMD [-K ARG]...] -- NSEXEC\n", stderr);
   exit(2);
 }
 
 int main(int argc, char **argv) {
   int c;
-  while ((c = getopt(argc, argv, "l:S:N:x:a:c:tio:e:E:")) != -1) {
+  while ((c = getopt(argc, argv, "l:S:N:x:a:c:tio:e:E:h:H:k:K:")) != -1) {
     switch (c) {
     case 'l': opt.log = optarg; break;
     case 'S': opt.max_size = atol(optarg); break;
@@ -262,10 +360,15 @@ int main(int argc, char **argv) {
     case 'o': if (opt.n_oom >= 4) too_many("OOM files"); opt.oom_files[opt.n_oom++] = optarg; break;
     case 'e': opt.exit_argv[0] = optarg; opt.n_exit = 1; break;
     case 'E': if (!opt.n_exit || opt.n_exit >= MAX_ARGS - 1) too_many("exit command arguments"); opt.exit_argv[opt.n_exit++] = optarg; break;
+    case 'h': health.first_ms = atol(optarg); break;
+    case 'H': health.interval_ms = atol(optarg); break;
+    case 'k': health.argv[0] = optarg; health.n = 1; break;
+    case 'K': if (!health.n || health.n >= MAX_ARGS - 1) too_many("health command arguments"); health.argv[health.n++] = optarg; break;
     default: usage();
     }
   }
   if (optind >= argc || !opt.exit_file || !opt.attach || (opt.tty && !opt.console)) usage();
+  if (health.n && health.interval_ms <= 0) usage();
   /* rotated names (LOG.N) and the exit file's temp name must fit the 4096-byte buffers */
   if ((opt.log && strlen(opt.log) > 4000) || strlen(opt.exit_file) > 4000) too_many("bytes in a path");
 
@@ -308,6 +411,7 @@ int main(int argc, char **argv) {
   int out_fd = out[0], err_fd = err[0], master = -1;
   int status = 0, init_exited = 0;
   char buf[65536];
+  health.due = now_ms() + health.first_ms;
   while (!init_exited) {
     struct pollfd p[4 + MAX_CLIENTS];
     int n = 0;
@@ -317,10 +421,16 @@ int main(int argc, char **argv) {
     p[n++] = (struct pollfd){ err_fd, POLLIN, 0 };
     int polled = n_clients; /* a client accepted below has no pollfd in this round */
     for (int i = 0; i < polled; i++) p[n++] = (struct pollfd){ clients[i], (short)(POLLIN | (pending[i].len ? POLLOUT : 0)), 0 };
-    if (poll(p, (nfds_t)n, -1) < 0) {
+    int timeout = -1;
+    if (health.n && !health.pid) {
+      long long wait = health.due - now_ms();
+      timeout = wait <= 0 ? 0 : wait > INT_MAX ? INT_MAX : (int)wait;
+    }
+    if (poll(p, (nfds_t)n, timeout) < 0) {
       if (errno == EINTR) continue;
       break;
     }
+    if (health.n && !health.pid && now_ms() >= health.due) start_health(&set);
     if (p[1].revents & POLLIN) {
       int cl = accept4(attach, NULL, NULL, SOCK_CLOEXEC);
       if (cl >= 0 && n_clients < MAX_CLIENTS) { clients[n_clients] = cl; client_cleans[n_clients++] = 0; }
@@ -357,7 +467,9 @@ int main(int argc, char **argv) {
       pid_t r;
       int st;
       while ((r = waitpid(-1, &st, WNOHANG)) > 0) {
-        if (r == runtime) {
+        if (health.pid && r == health.pid) {
+          health_done();
+        } else if (r == runtime) {
           /* stage-0 is done; a failed stage-0 leaves no init behind (it kills one it made) */
           runtime = -1;
           if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) status = st, init_exited = 1;
@@ -413,6 +525,7 @@ int main(int argc, char **argv) {
   }
   for (int i = n_clients - 1; i >= 0; i--) drop_client(i);
   unlink(opt.attach);
+  stop_health();
   if (!client_cleans_up) run_exit_command();
   return 0;
 }

@@ -23,6 +23,7 @@ export const COMMAND_SUMMARIES: Readonly<Record<string, CommandSummary>> = {
   info: { category: 'common', summary: 'Display system-wide information' },
 
   container: { category: 'management', summary: 'Manage containers' },
+  healthcheck: { category: 'management', summary: 'Manage health checks on containers (podman\'s healthcheck run)' },
   image: { category: 'management', summary: 'Manage images' },
   network: { category: 'management', summary: 'Manage networks' },
   system: { category: 'management', summary: 'Manage mydocker' },

@@ -22,6 +22,7 @@ export const COMMANDS: Record<string, Loader> = {
   images: () => import('./commands/images'),
   version: () => import('./commands/version'),
   internal: () => import('./commands/internal'),
+  healthcheck: () => import('./commands/healthcheck'),
   create: () => import('./commands/create'),
   start: () => import('./commands/start'),
   stop: () => import('./commands/stop'),

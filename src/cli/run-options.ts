@@ -11,9 +11,10 @@ import { parseDeviceFlag } from '../engine/security/devices';
 import { readSeccompProfileFile } from '../engine/security/container-security';
 import { parseExpose, parsePublishList } from '../network/ports';
 import { parseMountFlag } from '../volume/mount-spec';
-import { NAMESPACE_OPTIONS, namespaceFlagsSpec } from './namespace-flags';
+import { healthConfigFromFlags } from '../engine/health/health-config';
 import { parseLogConfig } from '../engine/log-driver';
 import { attachedStreams, readLabelFiles, RUN_CLIENT_OPTIONS } from './run-client';
+import { NAMESPACE_OPTIONS, namespaceFlagsSpec } from './namespace-flags';
 import { RESOURCE_EXTRA_OPTIONS, resourceExtrasSpec } from './resource-flags';
 
 export const RUN_OPTIONS: OptionSpec[] = [
@@ -72,13 +73,20 @@ export const RUN_OPTIONS: OptionSpec[] = [
   { name: 'oom-score-adj', type: 'string', value: 'int', description: "Tune host's OOM preferences (-1000 to 1000)" },
   { name: 'userns', type: 'string', description: 'User namespace to use (host, auto[:size=N])' },
   { name: 'stop-signal', type: 'string', description: 'Signal to stop the container' },
+  { name: 'health-cmd', type: 'string', value: 'string', description: 'Command to run to check health' },
+  { name: 'health-interval', type: 'string', value: 'duration', description: 'Time between running the check (ms|s|m|h) (default 0s)' },
+  { name: 'health-timeout', type: 'string', value: 'duration', description: 'Maximum time to allow one check to run (ms|s|m|h) (default 0s)' },
+  { name: 'health-retries', type: 'string', value: 'int', description: 'Consecutive failures needed to report unhealthy' },
+  { name: 'health-start-period', type: 'string', value: 'duration', description: 'Start period for the container to initialize before starting health-retries countdown (ms|s|m|h) (default 0s)' },
+  { name: 'health-start-interval', type: 'string', value: 'duration', description: 'Time between running the check during the start period (ms|s|m|h) (default 0s)' },
+  { name: 'no-healthcheck', type: 'bool', description: 'Disable any container-specified HEALTHCHECK' },
   { name: 'uidmap', type: 'list', description: 'UID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)' },
   { name: 'gidmap', type: 'list', description: 'GID map for the user namespace (CONTAINER_ID:HOST_ID:SIZE)' },
-  ...NAMESPACE_OPTIONS,
   { name: 'stop-timeout', type: 'string', value: 'int', description: 'Timeout (in seconds) to stop a container' },
   { name: 'log-driver', type: 'string', description: 'Logging driver for the container (json-file, local, none)' },
   { name: 'runtime', type: 'string', description: 'Runtime to use for this container (mydocker, runc, crun)' },
   ...RUN_CLIENT_OPTIONS,
+  ...NAMESPACE_OPTIONS,
 ];
 
 /** docker's CLI does this on the client side: --env-file lines, then -e; a bare KEY takes our own value or is dropped. */
@@ -192,6 +200,16 @@ function tmpfsMap(values: string[]): Record<string, string> | null {
   return out;
 }
 
+/** --health-* and --no-healthcheck as docker's CLI sends them (Config.Healthcheck, durations in nanoseconds). */
+function healthcheckFlags(args: ParsedArgs): { Healthcheck?: NonNullable<ContainerSpec['config']['Healthcheck']> } {
+  const hc = healthConfigFromFlags({
+    cmd: str(args, 'health-cmd'), interval: str(args, 'health-interval'), timeout: str(args, 'health-timeout'),
+    startPeriod: str(args, 'health-start-period'), startInterval: str(args, 'health-start-interval'), retries: str(args, 'health-retries'),
+    none: flag(args, 'no-healthcheck'),
+  });
+  return hc ? { Healthcheck: hc } : {};
+}
+
 const keys = (list: string[]): Record<string, object> | null => (list.length ? Object.fromEntries(list.map((k) => [k, {}])) : null);
 const orNull = (list: string[]): string[] | null => (list.length ? list : null);
 
@@ -215,9 +233,9 @@ export function toContainerSpec(args: ParsedArgs): ContainerSpec {
   const volumes = list(args, 'volume');
   const restart = str(args, 'restart');
   const logOpts = list(args, 'log-opt');
-  const namespaces = namespaceFlagsSpec(args);
   const logDriver = str(args, 'log-driver');
   const attached = attachedStreams(args);
+  const namespaces = namespaceFlagsSpec(args);
   return {
     ...(str(args, 'name') !== undefined ? { name: str(args, 'name') } : {}),
     config: {
@@ -239,8 +257,9 @@ export function toContainerSpec(args: ParsedArgs): ContainerSpec {
       ExposedPorts: keys(exposed),
       Volumes: keys(volumes.filter((v) => !v.includes(':'))),
       ...(str(args, 'stop-signal') !== undefined ? { StopSignal: str(args, 'stop-signal') } : {}),
-      ...namespaces.config,
+      ...healthcheckFlags(args),
       ...(str(args, 'stop-timeout') !== undefined ? { StopTimeout: integer(args, 'stop-timeout') } : {}),
+      ...namespaces.config,
     },
     hostConfig: {
       Binds: orNull(volumes.filter((v) => v.includes(':'))),

@@ -52,6 +52,7 @@ export function commitConfig(record: ContainerRecord, parent: ImageConfig, chang
     User: c.User || undefined,
     Labels: Object.keys(c.Labels ?? {}).length ? { ...c.Labels } : undefined,
     StopSignal: c.StopSignal ?? parent.StopSignal,
+    ...(c.Healthcheck ?? parent.Healthcheck ? { Healthcheck: c.Healthcheck ?? parent.Healthcheck } : {}),
   };
   // docker keeps `-v /path` (anonymous volumes given on the command line) in the container's config.Volumes
   const anonymous = (record.hostConfig?.Binds ?? []).filter((b) => !b.includes(':'));

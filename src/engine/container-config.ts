@@ -1,6 +1,7 @@
 // What a container is, in docker's own terms (Config and HostConfig, as `inspect` shows them),
 // merged from the image's config and the run flags. Pure.
 import { InvalidArgumentError } from '../errors/errors';
+import { healthcheckOf, validateHealthConfig, type HealthConfig } from './health/health-config';
 import type { ImageConfig } from '../image/store';
 import type { ResolvedResources, ResourceFlags } from './resources';
 import { resourceExtrasHostConfig, type ResourceExtrasHostConfig } from './resource-extras';
@@ -49,6 +50,8 @@ export interface RunOptions {
   runtime?: string;
   /** --label KEY=VALUE */
   labels: string[];
+  /** Config.Healthcheck as the front sent it (docker's HealthConfig), merged with the image's at create. */
+  healthcheck?: HealthConfig;
   /** process.consoleSize for -t: the caller's terminal size, so the first prompt fits. */
   consoleSize?: { rows: number; cols: number };
   // Storage (src/volume/container-mounts.ts)
@@ -139,6 +142,7 @@ export interface ContainerConfig {
   Image: string;
   WorkingDir: string;
   Labels: Record<string, string>;
+  Healthcheck?: HealthConfig;
   StopSignal?: string;
   StopTimeout?: number;
 }
@@ -203,6 +207,7 @@ export function validateRunOptions(opts: RunOptions): void {
   if (restart.Name !== 'no' && opts.rm) throw new InvalidArgumentError('conflicting options: --restart and --rm');
   parseLogOpts(opts.logOpts, opts.logDriver);
   parseLabels(opts.labels);
+  validateHealthConfig(opts.healthcheck);
   if (opts.runtime !== undefined) validateRuntimeName(opts.runtime);
   if (opts.stopTimeout !== undefined && (!Number.isInteger(opts.stopTimeout) || opts.stopTimeout < -1)) {
     throw new InvalidArgumentError(`invalid stop timeout ${opts.stopTimeout}: expected seconds, or -1 to wait without limit`);
@@ -290,6 +295,7 @@ export function buildContainerConfig(
       Image: image.ref,
       WorkingDir: opts.workdir ?? imageWorkdir ?? '',
       Labels: { ...(image.config.Labels ?? {}), ...parseLabels(opts.labels) },
+      ...healthcheckOf(opts.healthcheck, image.config.Healthcheck),
       ...(opts.stopSignal ?? image.config.StopSignal ? { StopSignal: opts.stopSignal ?? image.config.StopSignal } : {}),
       ...(opts.stopTimeout !== undefined ? { StopTimeout: opts.stopTimeout } : {}),
     },
@@ -329,7 +335,7 @@ export function hostConfigFor(opts: RunOptions, limits: ResolvedResources): Omit
     BlkioWeight: r.blockIO?.weight ?? 0,
     OomKillDisable: r.memory?.disableOOMKiller ?? false,
     Ulimits: limits.rlimits.map((u) => ({ Name: u.type.slice(7).toLowerCase(), Soft: u.soft, Hard: u.hard })),
-    ...extraHostConfig(opts),
     ...resourceExtrasHostConfig(opts.resources, r),
+    ...extraHostConfig(opts),
   };
 }

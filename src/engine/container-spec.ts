@@ -5,6 +5,7 @@
 // every front the same one-line errors (docs/engine-facade.md).
 import { InvalidArgumentError } from '../errors/errors';
 import type { RunOptions } from './container-config';
+import type { HealthConfig } from './health/health-config';
 import { resourceExtrasFlags, type SpecResourceExtras } from './resource-extras';
 import { NO_SECURITY_FLAGS } from './security/container-security';
 import { extrasFromSpec } from './host-extras';
@@ -42,6 +43,8 @@ export interface SpecConfig {
   ExposedPorts?: Record<string, object> | null;
   Volumes?: Record<string, object> | null;
   StopSignal?: string;
+  /** docker's HealthConfig (durations in nanoseconds); left out: the image's. */
+  Healthcheck?: HealthConfig | null;
   StopTimeout?: number;
 }
 
@@ -214,6 +217,7 @@ export function specToRunOptions(spec: ContainerSpec): RunOptions {
     addHosts: list(h.ExtraHosts),
     expose: Object.keys(c.ExposedPorts ?? {}),
     ...(c.StopSignal ? { stopSignal: c.StopSignal } : {}),
+    ...(c.Healthcheck ? { healthcheck: c.Healthcheck } : {}),
     ...extrasFromSpec(c, h, firstEndpoint?.MacAddress),
   };
 }

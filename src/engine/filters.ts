@@ -33,13 +33,16 @@ export function matchesAll(filters: Map<string, string[]>, test: (key: string, v
   return true;
 }
 
+const PREFIX_EVENTS = ['health_status', 'exec_create', 'exec_start'];
+
 export const EVENT_FILTERS = ['type', 'event', 'container', 'image', 'label', 'network', 'volume'];
 
 export function matchesEvent(e: EngineEvent, filters: Map<string, string[]>): boolean {
   return matchesAll(filters, (key, v) => {
     switch (key) {
       case 'type': return e.type === v;
-      case 'event': return e.action === v;
+      // docker (#25798): health_status, exec_create and exec_start also match their "X: detail" actions
+      case 'event': return e.action === v || (PREFIX_EVENTS.includes(v) && e.action.startsWith(`${v}:`));
       case 'container': return e.type === 'container' && (e.id.startsWith(v) || e.attributes.name === v);
       case 'network': return e.type === 'network' && (e.id.startsWith(v) || e.attributes.name === v);
       case 'volume': return e.type === 'volume' && (e.id === v || e.attributes.name === v);

@@ -23,6 +23,7 @@ import { ContainerStore, type ContainerRecord } from './container-store';
 import { eventsFile, parseEvents, type EngineEvent } from './events';
 import { exportContainer } from './export';
 import { cleanupAfterExit } from './lifecycle/cleanup';
+import { runHealthProbe } from './health/run-probe';
 import { lockContainer, store, viewContainer, type EngineDeps } from './lifecycle/context';
 import { copyFiles, statPath, type CopyOptions, type CpTarget } from './lifecycle/cp';
 import { createContainer } from './lifecycle/create';
@@ -172,6 +173,11 @@ export class Engine {
   /** Releases a container the caller watched exit (a foreground run without a restart policy). */
   cleanupAfterExit(id: string) {
     return cleanupAfterExit(this.deps, id);
+  }
+
+  /** One health probe now, recorded: the monitor's `internal healthcheck`, or `healthcheck run` (manual: errors instead of skipping). */
+  runHealthcheck(ref: string, manual: boolean) {
+    return runHealthProbe(this.deps, ref, manual);
   }
 
   exec(opts: ExecOptions, stdio: [StdioSlot, StdioSlot, StdioSlot], onStreams?: (streams: InitStreams) => void) {
@@ -394,8 +400,8 @@ export class Engine {
   }
 
   /** docker info's facts (GET /info's body) for every front. */
-  info(opts: InfoOptions) {
-    return systemInfo(this.deps, opts);
+  async info(opts: InfoOptions) {
+    return systemInfo(this.deps, opts, await this.listContainers({ all: true, filters: [] }), (await this.listImages()).length);
   }
 
   /** docker system prune: containers, networks, (volumes,) images, in docker's order. */

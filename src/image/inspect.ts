@@ -3,7 +3,7 @@ import type { Layout } from '../store/layout';
 import { readJsonBlob } from './blobs';
 import { ago, goTime, humanSize } from './display';
 import { readLayerInfo } from './layers';
-import type { OciImageConfig } from './oci';
+import type { HealthConfig, OciImageConfig } from './oci';
 import type { ImageRecord } from './store';
 
 /** The config member of docker's image inspect, with docker's defaults for what images leave unset. */
@@ -20,6 +20,7 @@ export interface DockerContainerConfig {
   StdinOnce: boolean;
   Env: string[] | null;
   Cmd: string[] | null;
+  Healthcheck?: HealthConfig;
   Image: string;
   Volumes: Record<string, object> | null;
   WorkingDir: string;
@@ -75,6 +76,7 @@ export function inspectImage(layout: Layout, img: ImageRecord): DockerImageInspe
       StdinOnce: false,
       Env: c.Env ?? null,
       Cmd: c.Cmd ?? null,
+      ...(c.Healthcheck ? { Healthcheck: c.Healthcheck } : {}),
       Image: '',
       Volumes: c.Volumes ?? null,
       WorkingDir: c.WorkingDir ?? '',

@@ -9,6 +9,17 @@ export const MEDIA_TYPE = {
   layerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
 } as const;
 
+/** docker's HEALTHCHECK (HealthConfig): not in the OCI spec, docker images carry it. Durations in nanoseconds, 0 the default. */
+export interface HealthConfig {
+  /** [] inherit; ["NONE"] disabled; ["CMD", arg…] exec'd; ["CMD-SHELL", command] through /bin/sh -c. */
+  Test?: string[] | null;
+  Interval?: number;
+  Timeout?: number;
+  StartPeriod?: number;
+  StartInterval?: number;
+  Retries?: number;
+}
+
 /** The runtime defaults an image carries (the "config" member of the OCI image config). */
 export interface ImageConfig {
   Env?: string[];
@@ -19,6 +30,7 @@ export interface ImageConfig {
   ExposedPorts?: Record<string, object>;
   Labels?: Record<string, string>;
   StopSignal?: string;
+  Healthcheck?: HealthConfig;
   Volumes?: Record<string, object>;
 }
 
@@ -60,7 +72,7 @@ export function ociArchitecture(arch: string = process.arch): string {
   return map[arch] ?? arch;
 }
 
-const CONFIG_KEYS: (keyof ImageConfig)[] = ['User', 'ExposedPorts', 'Env', 'Entrypoint', 'Cmd', 'Volumes', 'WorkingDir', 'Labels', 'StopSignal'];
+const CONFIG_KEYS: (keyof ImageConfig)[] = ['User', 'ExposedPorts', 'Env', 'Entrypoint', 'Cmd', 'Volumes', 'WorkingDir', 'Labels', 'StopSignal', 'Healthcheck'];
 
 /** A copy holding only the known keys that are set, in a fixed order (so equal configs serialize equally). */
 export function normalizeImageConfig(c: ImageConfig): ImageConfig {

@@ -22,6 +22,8 @@ export interface MonitorOptions {
   exitCommand?: string[];
   /** What the monitor runs as its child instead of nsexec (an external runtime's create: src/engine/oci-binary.ts). */
   command?: string[];
+  /** The container's health check: a command run first after firstDelayMs, then after the ms it prints (intervalMs if nothing). */
+  health?: { command: string[]; firstDelayMs: number; intervalMs: number };
 }
 
 export interface SpawnedMonitor {
@@ -47,6 +49,10 @@ export function monitorArgs(o: MonitorOptions): string[] {
   if (o.exitCommand?.length) {
     args.push('-e', o.exitCommand[0]);
     for (const a of o.exitCommand.slice(1)) args.push('-E', a);
+  }
+  if (o.health) {
+    args.push('-h', String(Math.round(o.health.firstDelayMs)), '-H', String(Math.round(o.health.intervalMs)), '-k', o.health.command[0]);
+    for (const a of o.health.command.slice(1)) args.push('-K', a);
   }
   args.push('--', ...(o.command ?? [nsexecPath()]));
   return args;

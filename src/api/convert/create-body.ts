@@ -10,7 +10,7 @@ type Kind = 'string' | 'bool' | 'number' | 'strings' | 'strmap' | 'object' | 'ob
 const CONFIG: Record<string, Kind> = {
   Image: 'string', Cmd: 'cmd', Entrypoint: 'cmd', Env: 'strings', WorkingDir: 'string', User: 'string', Hostname: 'string',
   Domainname: 'string', Labels: 'strmap', Tty: 'bool', OpenStdin: 'bool', StdinOnce: 'bool', AttachStdin: 'bool', AttachStdout: 'bool',
-  AttachStderr: 'bool', ExposedPorts: 'object', Volumes: 'object', StopSignal: 'string', StopTimeout: 'number',
+  AttachStderr: 'bool', ExposedPorts: 'object', Volumes: 'object', StopSignal: 'string', StopTimeout: 'number', Healthcheck: 'object',
   MacAddress: 'string',
 };
 

@@ -50,7 +50,7 @@ export const create: Handler = async (ctx, req, reply) => {
 };
 
 export const list: Handler = async (ctx, req, reply) => {
-  const filters = filterList(parseFilters(req.query.get('filters')), ['status', 'name', 'id', 'label', 'ancestor', 'exited']);
+  const filters = filterList(parseFilters(req.query.get('filters')), ['status', 'name', 'id', 'label', 'ancestor', 'exited', 'health']);
   const limit = intQuery(req.query, 'limit');
   const views = await ctx.engine.listContainers({
     all: boolQuery(req.query, 'all'), filters, ...(limit !== undefined && limit > 0 ? { last: limit } : {}),

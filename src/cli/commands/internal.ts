@@ -13,15 +13,23 @@ interface InternalOptions {
 
 export const command: CommandDefinition<InternalOptions> = {
   name: 'internal',
-  usage: 'cleanup CONTAINER',
-  summary: 'Internal commands run by mydocker itself (the monitor runs "cleanup" when a container exits)',
+  usage: 'cleanup|healthcheck CONTAINER',
+  summary: 'Internal commands run by mydocker itself (the monitor runs "cleanup" when a container exits, "healthcheck" when a check is due)',
   options: [],
   toOptions(args) {
     const [action, id] = args.positionals;
-    if (action !== 'cleanup' || !id || !/^[a-f0-9]{64}$/.test(id)) throw new InvalidArgumentError('usage: mydocker internal cleanup CONTAINER-ID');
+    if ((action !== 'cleanup' && action !== 'healthcheck') || !id || !/^[a-f0-9]{64}$/.test(id)) {
+      throw new InvalidArgumentError('usage: mydocker internal cleanup|healthcheck CONTAINER-ID');
+    }
     return { action, id };
   },
   async run(opts, ctx) {
+    if (opts.action === 'healthcheck') {
+      // the monitor reads when to run the next check (ms) from our stdout (docs/health.md)
+      const outcome = await engineFor(ctx).runHealthcheck(opts.id, false);
+      ctx.io.stdout.write(`${Math.round(outcome.nextDelayMs)}\n`);
+      return 0;
+    }
     try {
       await engineFor(ctx).cleanupAfterExit(opts.id);
       return 0;

@@ -23,7 +23,7 @@ export const command: CommandDefinition<PsOptions> = {
     { name: 'all', short: 'a', type: 'bool', description: 'Show all containers (default shows just running)' },
     { name: 'quiet', short: 'q', type: 'bool', description: 'Only display container IDs' },
     { name: 'no-trunc', type: 'bool', description: "Don't truncate output" },
-    { name: 'filter', short: 'f', type: 'list', description: 'Filter output based on conditions provided (status, name, id, label, ancestor, exited)' },
+    { name: 'filter', short: 'f', type: 'list', description: 'Filter output based on conditions provided (status, name, id, label, ancestor, exited, health)' },
     { name: 'last', short: 'n', type: 'string', value: 'int', description: 'Show n last created containers (includes all states)' },
     { name: 'latest', short: 'l', type: 'bool', description: 'Show the latest created container (includes all states)' },
     { name: 'format', type: 'string', description: 'Format output: table, json, or a Go-like template' },

@@ -14,6 +14,8 @@ import { bootId } from '../../sys/boot-id';
 import { ContainerStore, type ContainerRecord } from '../container-store';
 import { comparableTime, deriveStatus, type DerivedStatus } from '../container-status';
 import { recordEvent } from '../events';
+import { healthOf } from '../health/health-store';
+import type { Health } from '../health/health-state';
 
 export interface EngineDeps {
   layout: Layout;
@@ -75,6 +77,8 @@ export interface ContainerView {
   exit?: ExitInfo;
   started?: StartedRecord;
   derived: DerivedStatus;
+  /** docker's State.Health: containers with a health check, once started (src/engine/health/). */
+  health?: Health;
 }
 
 /** The exit file describes the latest start (not a run before it). */
@@ -108,7 +112,8 @@ export function viewContainer(deps: EngineDeps, record: ContainerRecord): Contai
     monitorAlive: !!state && processAlive(state.monitorPid, state.monitorStartTime),
     frozen, restarting: !!restart && processAlive(restart.pid, restart.pidStartTime),
   });
-  return { record, paths, state, exit, started, derived };
+  const health = healthOf(paths.dir, record.config.Healthcheck, started?.startedAt);
+  return { record, paths, state, exit, started, derived, ...(health ? { health } : {}) };
 }
 
 export function store(deps: EngineDeps): ContainerStore {

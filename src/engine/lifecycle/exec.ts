@@ -25,6 +25,8 @@ export interface ExecOptions {
   consoleSize?: { rows: number; cols: number };
   /** -it: the key sequence that detaches (docker's ctrl-p,ctrl-q by default; bytes as latin1). */
   detachKeys?: string;
+  /** The process's host pid, once it exists (a health check's timeout kills it). */
+  onPid?: (pid: number) => void;
 }
 
 export async function execContainer(
@@ -64,7 +66,10 @@ export async function execContainer(
     state, process: proc, stdio, stdinRelay: opts.interactive && opts.tty, detach: opts.detach,
     ...(opts.detachKeys && opts.interactive && opts.tty ? { detachKeys: opts.detachKeys } : {}),
     forwardSignals: !opts.tty, log: deps.log, onStreams, seccompCacheDir: deps.layout.seccompCacheDir,
-    onPid: () => event(deps, record, 'exec_start', { command: opts.cmd.join(' ') }),
+    onPid: (pid) => {
+      event(deps, record, 'exec_start', { command: opts.cmd.join(' ') });
+      opts.onPid?.(pid);
+    },
   });
   if (result) {
     const code = result.status.signal !== undefined ? 128 + result.status.signal : result.status.code;

@@ -3,6 +3,7 @@ import { buildSettings, networkConfigOf } from '../network-record';
 import type { ContainerConfig, HostConfig } from '../container-config';
 import { dockerMountPoint } from '../container-mounts';
 import type { ContainerView, EngineDeps } from './context';
+import type { Health } from '../health/health-state';
 import { store, viewContainer } from './context';
 import { heldCapabilities, securityInspect, type SecurityInspect } from '../security/container-security';
 
@@ -14,6 +15,7 @@ export interface ContainerInspect {
   State: {
     Status: string; Running: boolean; Paused: boolean; Restarting: boolean; OOMKilled: boolean; Dead: boolean;
     Pid: number; ExitCode: number; Error: string; StartedAt: string; FinishedAt: string;
+    Health?: Health;
   };
   Image: string;
   ResolvConfPath: string;
@@ -55,6 +57,7 @@ export function inspectView(view: ContainerView): ContainerInspect {
       Error: d.status === 'dead' ? d.reason ?? '' : '',
       StartedAt: view.started?.startedAt ?? ZERO_TIME,
       FinishedAt: alive ? ZERO_TIME : view.exit?.finishedAt ?? ZERO_TIME,
+      ...(view.health ? { Health: view.health } : {}),
     },
     Image: r.imageId,
     ResolvConfPath: `${p.dir}/resolv.conf`,

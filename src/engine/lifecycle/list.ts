@@ -18,6 +18,7 @@ export interface ListOptions {
   latest?: boolean;
 }
 
+const HEALTH_FILTERS = ['starting', 'healthy', 'unhealthy', 'none'];
 const STATUSES: Status[] = ['created', 'running', 'paused', 'restarting', 'exited', 'dead'];
 
 function matches(view: ContainerView, filters: Map<string, string[]>, imageIdsFor: (ref: string) => string | undefined): boolean {
@@ -32,6 +33,9 @@ function matches(view: ContainerView, filters: Map<string, string[]>, imageIdsFo
       case 'label': return matchesLabel(record.config.Labels, v);
       case 'ancestor': return record.image === v || record.imageId === imageIdsFor(v) || record.imageId.startsWith(`sha256:${v}`);
       case 'exited': return view.derived.status === 'exited' && String(view.exit?.exitCode) === v;
+      case 'health':
+        if (!HEALTH_FILTERS.includes(v)) throw new InvalidArgumentError(`unrecognized filter value for health: ${v}`);
+        return (view.health?.Status ?? 'none') === v;
       default: return false;
     }
   });
@@ -62,7 +66,7 @@ export function sweepAbandonedCreates(deps: EngineDeps): void {
 }
 
 export async function listContainers(deps: EngineDeps, opts: ListOptions): Promise<ContainerView[]> {
-  const filters = parseFilters(opts.filters, ['status', 'name', 'id', 'label', 'ancestor', 'exited']);
+  const filters = parseFilters(opts.filters, ['status', 'name', 'id', 'label', 'ancestor', 'exited', 'health']);
   const imageIds = new Map<string, string | undefined>();
   const imageIdFor = (ref: string) => imageIds.get(ref);
   for (const v of filters.get('ancestor') ?? []) imageIds.set(v, (await deps.images.find(v).catch(() => undefined))?.id);

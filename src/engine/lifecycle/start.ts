@@ -24,6 +24,7 @@ import { buildSpec } from '../oci-spec';
 import { resolveUserInRootfs } from '../user';
 import { containerPaths, event, removeFileIfExists, viewContainer, type EngineDeps, type StartedRecord } from './context';
 import { prepareMounts } from '../container-mounts';
+import { healthMonitorOptions } from '../health/run-probe';
 import { releaseShm, resolveNamespaceFacts } from '../namespace-joins';
 import { connectContainer, disconnectContainer, networkNamespacePath } from '../container-network';
 
@@ -90,6 +91,7 @@ export async function startContainer(deps: EngineDeps, record: ContainerRecord, 
       ...(record.hostConfig.LogConfig.Type === 'none' ? {} : { logFile: p.logFile }),
       logMaxSize: rotation.maxSize, logMaxFiles: rotation.maxFiles,
       exitCommand: exitCommand(deps, record.id),
+      health: healthMonitorOptions(deps, record),
     };
     const beforeGo = async (state: RuntimeState) => {
       undo.push('disconnect networks', () => disconnectContainer(deps, record));
