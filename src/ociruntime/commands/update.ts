@@ -23,6 +23,8 @@ export const command: RuntimeCommand<{ id?: string; resources: Resources }> = {
     { name: 'cpu-period', type: 'string', description: 'CFS period' },
     { name: 'cpu-quota', type: 'string', description: 'CFS quota' },
     { name: 'cpu-share', type: 'string', description: 'CPU shares' },
+    { name: 'cpu-rt-period', type: 'string', description: 'CPU real-time period in microseconds' },
+    { name: 'cpu-rt-runtime', type: 'string', description: 'CPU real-time runtime in microseconds' },
     { name: 'cpuset-cpus', type: 'string', description: 'CPUs to run on' },
     { name: 'cpuset-mems', type: 'string', description: 'memory nodes to use' },
     { name: 'pids-limit', type: 'string', description: 'maximum number of processes' },
@@ -39,7 +41,7 @@ export const command: RuntimeCommand<{ id?: string; resources: Resources }> = {
       }
     }
     const memory = { limit: NUM(args, 'memory'), reservation: NUM(args, 'memory-reservation'), swap: NUM(args, 'memory-swap') };
-    const cpu = { period: NUM(args, 'cpu-period'), quota: NUM(args, 'cpu-quota'), shares: NUM(args, 'cpu-share'), cpus: str(args, 'cpuset-cpus'), mems: str(args, 'cpuset-mems') };
+    const cpu = { period: NUM(args, 'cpu-period'), quota: NUM(args, 'cpu-quota'), shares: NUM(args, 'cpu-share'), realtimePeriod: NUM(args, 'cpu-rt-period'), realtimeRuntime: NUM(args, 'cpu-rt-runtime'), cpus: str(args, 'cpuset-cpus'), mems: str(args, 'cpuset-mems') };
     const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
     if (Object.keys(defined(memory)).length) resources.memory = { ...resources.memory, ...defined(memory) };
     if (Object.keys(defined(cpu)).length) resources.cpu = { ...resources.cpu, ...defined(cpu) };
