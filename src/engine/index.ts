@@ -400,8 +400,8 @@ export class Engine {
   }
 
   /** docker info's facts (GET /info's body) for every front. */
-  info(opts: InfoOptions) {
-    return systemInfo(this.deps, opts);
+  async info(opts: InfoOptions) {
+    return systemInfo(this.deps, opts, await this.listContainers({ all: true, filters: [] }), (await this.listImages()).length);
   }
 
   /** docker system prune: containers, networks, (volumes,) images, in docker's order. */

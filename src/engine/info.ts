@@ -5,9 +5,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { createHash } from 'node:crypto';
 import { detectHostCgroups } from '../cgroups/hierarchy';
-import { listContainers } from './lifecycle/list';
 import { LOG_DRIVERS } from './log-driver';
-import type { EngineDeps } from './lifecycle/context';
+import type { ContainerView, EngineDeps } from './lifecycle/context';
 
 export interface InfoOptions {
   /** The version the front reports as the server's (the CLI's, or the API service's). */
@@ -51,10 +50,9 @@ function usernsAvailable(): boolean {
   }
 }
 
-export async function systemInfo(deps: EngineDeps, opts: InfoOptions) {
-  const views = await listContainers(deps, { all: true, filters: [] });
+/** `views`: every container; `images`: how many images (the facade lists both, so its overrides count). */
+export function systemInfo(deps: EngineDeps, opts: InfoOptions, views: readonly ContainerView[], images: number) {
   const count = (s: string) => views.filter((v) => v.derived.status === s).length;
-  const images = await deps.images.list();
   const root = deps.layout.root;
   const cgroups = detectHostCgroups();
   const v2 = cgroups.mode === 'v2';
@@ -67,7 +65,7 @@ export async function systemInfo(deps: EngineDeps, opts: InfoOptions) {
     ContainersRunning: count('running'),
     ContainersPaused: count('paused'),
     ContainersStopped: views.length - count('running') - count('paused'),
-    Images: images.length,
+    Images: images,
     Driver: 'overlay2',
     DriverStatus: [['Backing Filesystem', backingFs(root)], ['Supports d_type', 'true'], ['Using metacopy', 'false'], ['Native Overlay Diff', 'true'], ['userxattr', 'false']],
     Plugins: { Volume: ['local'], Network: ['bridge', 'host', 'null'], Authorization: null, Log: [...LOG_DRIVERS] },
@@ -92,7 +90,7 @@ export async function systemInfo(deps: EngineDeps, opts: InfoOptions) {
   };
 }
 
-export type SystemInfo = Awaited<ReturnType<typeof systemInfo>>;
+export type SystemInfo = ReturnType<typeof systemInfo>;
 
 function osVersion(): string {
   try {
