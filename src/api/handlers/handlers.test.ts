@@ -323,7 +323,7 @@ describe('networks', () => {
   });
   it('refuses what mydocker networks cannot be', async () => {
     const bad: unknown[] = [
-      {}, { Name: 'n', Driver: 'overlay' }, { Name: 'n', EnableIPv6: true }, { Name: 'n', IPAM: { Driver: 'dhcp' } },
+      {}, { Name: 'n', Driver: 'overlay' }, { Name: 'n', IPAM: { Config: [{ Subnet: 'fd12::/64' }] } }, { Name: 'n', IPAM: { Driver: 'dhcp' } },
       { Name: 'n', IPAM: { Config: [{ Subnet: '10.1.0.0/24' }, { Subnet: '10.2.0.0/24' }] } }, { Name: 'n', Options: { 'com.docker.network.bridge.enable_icc': 'false' } },
     ];
     for (const body of bad) assert.equal((await t.request('POST', '/networks/create', body)).status, 400, JSON.stringify(body));

@@ -5,6 +5,7 @@ import { parseFilters } from '../filters';
 import { resolveContainer } from './containers';
 import { InvalidArgumentError } from '../../errors/errors';
 import { matchesNetwork, NETWORK_FILTERS } from '../../engine/filters';
+import { splitByFamily } from '../../network/subnets6';
 
 function str(v: unknown, name: string): string | undefined {
   if (v === undefined || v === null || v === '') return undefined;
@@ -48,23 +49,30 @@ export const create: Handler = async (ctx, req, reply) => {
   if (!name) throw new InvalidArgumentError('network name is required');
   const driver = str(body.Driver, 'Driver') ?? 'bridge';
   if (driver !== 'bridge') throw new InvalidArgumentError(`network driver ${JSON.stringify(driver)} is not supported by mydocker (bridge only)`);
-  if (body.EnableIPv6 === true) throw new InvalidArgumentError('IPv6 networks are not supported by mydocker');
   const ipam = obj(body.IPAM, 'IPAM');
   const ipamDriver = str(ipam.Driver, 'IPAM.Driver');
   if (ipamDriver && ipamDriver !== 'default') throw new InvalidArgumentError(`IPAM driver ${JSON.stringify(ipamDriver)} is not supported by mydocker`);
   const configs = ipam.Config === undefined || ipam.Config === null ? [] : ipam.Config;
   if (!Array.isArray(configs)) throw new InvalidArgumentError('invalid JSON: IPAM.Config must be a list');
-  if (configs.length > 1) throw new InvalidArgumentError('mydocker networks have one IPv4 subnet: give at most one IPAM config');
-  const c = obj(configs[0], 'IPAM.Config[0]');
-  const subnet = str(c.Subnet, 'IPAM.Config[0].Subnet');
-  const gateway = str(c.Gateway, 'IPAM.Config[0].Gateway');
-  const ipRange = str(c.IPRange, 'IPAM.Config[0].IPRange');
+  // docker's IPAM configs are per address family: at most one IPv4 and one IPv6 subnet here
+  const flags = { subnets: [] as string[], gateways: [] as string[], ipRanges: [] as string[] };
+  configs.forEach((raw, i) => {
+    const c = obj(raw, `IPAM.Config[${i}]`);
+    const subnet = str(c.Subnet, `IPAM.Config[${i}].Subnet`);
+    const gateway = str(c.Gateway, `IPAM.Config[${i}].Gateway`);
+    const ipRange = str(c.IPRange, `IPAM.Config[${i}].IPRange`);
+    if (subnet) flags.subnets.push(subnet);
+    if (gateway) flags.gateways.push(gateway);
+    if (ipRange) flags.ipRanges.push(ipRange);
+  });
+  const { v4, v6 } = splitByFamily(flags);
+  const ipv6 = body.EnableIPv6 === true;
   const options = strMap(body.Options, 'Options');
   const unsupported = Object.keys(options).filter((k) => k !== 'com.docker.network.driver.mtu' && k !== 'com.docker.network.bridge.name');
   if (unsupported.length) throw new InvalidArgumentError(`network options not supported by mydocker: ${unsupported.join(', ')}`);
   const net = await ctx.engine.createNetwork({
     name, driver, internal: body.Internal === true, labels: strMap(body.Labels, 'Labels'),
-    ...(subnet ? { subnet } : {}), ...(gateway ? { gateway } : {}), ...(ipRange ? { ipRange } : {}),
+    ...v4, ipv6, ipv6Subnet: v6,
   });
   reply.json(201, { Id: net.id, Warning: '' });
 };
@@ -82,9 +90,11 @@ export const connect: Handler = async (ctx, req, reply) => {
   const endpoint = obj(body.EndpointConfig, 'EndpointConfig');
   const aliases = endpoint.Aliases === undefined || endpoint.Aliases === null ? [] : endpoint.Aliases;
   if (!Array.isArray(aliases) || aliases.some((a) => typeof a !== 'string')) throw new InvalidArgumentError('invalid JSON: EndpointConfig.Aliases must be a list of strings');
-  const ip = str(obj(endpoint.IPAMConfig, 'EndpointConfig.IPAMConfig').IPv4Address, 'IPv4Address');
+  const ipamConfig = obj(endpoint.IPAMConfig, 'EndpointConfig.IPAMConfig');
+  const ip = str(ipamConfig.IPv4Address, 'IPv4Address');
+  const ip6 = str(ipamConfig.IPv6Address, 'IPv6Address');
   ctx.engine.inspectNetwork(req.params.id);
-  await ctx.engine.connectNetwork(req.params.id, record.id, { aliases: aliases as string[], ...(ip ? { ip } : {}) });
+  await ctx.engine.connectNetwork(req.params.id, record.id, { aliases: aliases as string[], ...(ip ? { ip } : {}), ...(ip6 ? { ip6 } : {}) });
   reply.empty(200);
 };
 
