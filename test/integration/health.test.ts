@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Sandbox } from '../helpers/sandbox';
+import { ApiServiceProcess } from '../helpers/api-service';
 
 let sb: Sandbox;
 before(() => {
@@ -170,5 +171,37 @@ describe('health checks', () => {
     assert.deepEqual(await poll(healthProcesses, (p) => p.length === 0), []);
     assert.deepEqual(sb.containerIds(), []);
     assert.deepEqual(sb.leftovers(), []);
+  });
+});
+
+describe('through the Engine API (docker CLI 28 against mydocker system service)', () => {
+  let api: ApiServiceProcess;
+  before(async () => {
+    api = new ApiServiceProcess(sb);
+    await api.start();
+  });
+  after(async () => {
+    assert.deepEqual(await api.stop(), []);
+  });
+  const docker = (args: string[]) => {
+    const r = api.docker(args);
+    assert.equal(r.code, 0, `docker ${args.join(' ')}: ${r.stderr}\n${api.logTail(10)}`);
+    return r.stdout.trim();
+  };
+
+  test('docker run --health-* reaches Config.Healthcheck; inspect, ps --filter health= and events show the result', async () => {
+    const since = String(Math.floor(Date.now() / 1000) - 1);
+    docker(['run', '-d', '--name', 'viaapi', '--health-cmd', 'echo api', '--health-interval', '1s', 'busybox', 'sleep', '300']);
+    assert.deepEqual(JSON.parse(docker(['inspect', '-f', '{{json .Config.Healthcheck}}', 'viaapi'])), { Test: ['CMD-SHELL', 'echo api'], Interval: 1e9 });
+    const status = await poll(() => docker(['inspect', '-f', '{{.State.Health.Status}}', 'viaapi']), (s) => s === 'healthy');
+    assert.equal(status, 'healthy');
+    assert.equal(docker(['inspect', '-f', '{{(index .State.Health.Log 0).Output}}', 'viaapi']), 'api');
+    assert.match(docker(['ps', '--filter', 'health=healthy', '--format', '{{.Names}} {{.Status}}']), /^viaapi Up .* \(healthy\)$/);
+    assert.equal(docker(['ps', '--filter', 'health=unhealthy', '--format', '{{.Names}}']), '');
+    const events = docker(['events', '--since', since, '--until', String(Math.ceil(Date.now() / 1000) + 1), '--filter', 'container=viaapi',
+      '--filter', 'event=health_status', '--format', '{{.Action}}']);
+    assert.equal(events, 'health_status: healthy');
+    docker(['rm', '-f', 'viaapi']);
+    assert.deepEqual(await poll(healthProcesses, (p) => p.length === 0), []);
   });
 });
