@@ -10,7 +10,7 @@ import { withProgress } from '../progress';
 import { resolveContainer } from './containers';
 import { InvalidArgumentError, MydockerError, NotFoundError } from '../../errors/errors';
 import type { ImageRecord } from '../../image/store';
-import { parseChanges } from '../../image/changes';
+import { parseChanges, splitChanges } from '../../image/changes';
 import { matchesLabel } from '../../engine/filters';
 
 /** X-Registry-Auth: base64url JSON {username, password, serveraddress}; empty or "{}" means none. */
@@ -87,7 +87,7 @@ export const create: Handler = async (ctx, req, reply) => {
     if (fromSrc !== '-') throw new InvalidArgumentError('importing from a URL is not supported by mydocker: send the tarball as the body (fromSrc=-)');
     const repo = strQuery(q, 'repo');
     const ref = repo ? (tag ? `${repo}:${tag}` : repo) : undefined;
-    const changes = q.getAll('changes').filter(Boolean);
+    const changes = splitChanges(q.getAll('changes'));
     const message = strQuery(q, 'message');
     await withProgress(reply, async (progress) => {
       const img = await ctx.engine.importImage(req.body, ref, { changes: parseChanges(changes), ...(message ? { message } : {}) });
@@ -180,7 +180,7 @@ export const commit: Handler = async (ctx, req, reply) => {
   const author = strQuery(q, 'author');
   const img = await ctx.engine.commitContainer(record.id, {
     ...(repo ? { ref: t ? `${repo}:${t}` : repo } : {}), ...(comment ? { message: comment } : {}), ...(author ? { author } : {}),
-    changes: q.getAll('changes').filter(Boolean).flatMap((c) => c.split('\n').filter(Boolean)), pause: boolQuery(q, 'pause', true),
+    changes: splitChanges(q.getAll('changes')), pause: boolQuery(q, 'pause', true),
   });
   reply.json(201, { Id: img.id });
 };

@@ -4,7 +4,7 @@ import type { CommandDefinition } from '../command';
 import { engineFor } from '../engine-deps';
 import { InvalidArgumentError } from '../../errors/errors';
 import type { CommitOptions } from '../../engine/commit';
-import { parseChanges } from '../../image/changes';
+import { parseChanges, splitChanges } from '../../image/changes';
 
 export const command: CommandDefinition<CommitOptions & { container: string }> = {
   name: 'commit',
@@ -21,7 +21,7 @@ export const command: CommandDefinition<CommitOptions & { container: string }> =
     if (!container || extra.length) {
       throw new InvalidArgumentError('"mydocker commit" requires at least 1 and at most 2 arguments', { hint: "see 'mydocker commit --help'" });
     }
-    const changes = list(args, 'change');
+    const changes = splitChanges(list(args, 'change'));
     parseChanges(changes); // a bad instruction fails before anything is read
     const author = str(args, 'author');
     const message = str(args, 'message');

@@ -2,7 +2,7 @@
 import { list, str } from '../argv';
 import type { CommandDefinition } from '../command';
 import { InvalidArgumentError } from '../../errors/errors';
-import { parseChanges } from '../../image/changes';
+import { parseChanges, splitChanges } from '../../image/changes';
 import type { ImageConfig } from '../../image/store';
 import { engineFor } from '../engine-deps';
 
@@ -27,7 +27,7 @@ export const command: CommandDefinition<ImportCommandOptions> = {
       throw new InvalidArgumentError('"mydocker import" requires at least 1 and at most 2 arguments', { hint: "see 'mydocker import --help'" });
     }
     const message = str(args, 'message');
-    return { source, ...(ref !== undefined ? { ref } : {}), changes: parseChanges(list(args, 'change')), ...(message !== undefined ? { message } : {}) };
+    return { source, ...(ref !== undefined ? { ref } : {}), changes: parseChanges(splitChanges(list(args, 'change'))), ...(message !== undefined ? { message } : {}) };
   },
   async run(opts, ctx) {
     if (opts.source === '-' && process.stdin.isTTY) throw new InvalidArgumentError('no tarball on stdin: pipe one in or name a file');
