@@ -175,6 +175,29 @@ test('create records what it made; destroy removes exactly that, innermost first
   assert.equal(fs.existsSync(path.join(host.hierarchies[3].mountpoint, 'mydocker')), true, 'a parent we did not create stays');
 });
 
+test('create makes the path again when another engine prunes the shared parent under it', () => {
+  const host = fakeHost('v1');
+  const pids = host.hierarchies.find((h) => h.controllers.includes('pids'))!.mountpoint;
+  const parent = path.join(pids, 'mydocker');
+  fs.mkdirSync(parent); // there when create looks (EEXIST) ...
+  const nodeFs: typeof fs = require('node:fs');
+  const mkdirSync = nodeFs.mkdirSync;
+  let pruned = false;
+  nodeFs.mkdirSync = ((dir: fs.PathLike, opts?: fs.MakeDirectoryOptions) => {
+    // ... and removed, empty, by another engine's delete just before the child is made
+    if (!pruned && dir === path.join(parent, 'c1')) { pruned = true; fs.rmdirSync(parent); }
+    return mkdirSync(dir, opts);
+  }) as typeof nodeFs.mkdirSync;
+  try {
+    const created = new CgroupManager(host, '/mydocker/c1', silentLogger).create();
+    assert.ok(pruned);
+    assert.ok(fs.existsSync(path.join(parent, 'c1')));
+    assert.ok(created.includes(parent), 'the parent made again is ours to remove');
+  } finally {
+    nodeFs.mkdirSync = mkdirSync;
+  }
+});
+
 test('freezer: v1 freezer.state, v2 cgroup.freeze', () => {
   const v1 = setup('v1', {});
   v1.m.setFrozen(true);

@@ -72,20 +72,27 @@ export class CgroupManager {
   private mkdirs(p: CgroupPlacement): string[] {
     const made: string[] = [];
     const root = p.hierarchy.mountpoint;
-    let dir = root;
-    for (const part of path.relative(root, p.dir).split('/').filter(Boolean)) {
-      const parent = dir;
-      dir = path.join(dir, part);
+    const parts = path.relative(root, p.dir).split('/').filter(Boolean);
+    let restarts = 0;
+    for (let i = 0; i < parts.length; i++) {
+      const parent = path.join(root, ...parts.slice(0, i));
+      const dir = path.join(parent, parts[i]);
       let existed = false;
       try {
         fs.mkdirSync(dir);
       } catch (err) {
+        // Another engine's delete prunes the shared parent once it holds no cgroup (pruneParent): when
+        // that happens between our finding the parent and this mkdir, the path is made again from the top.
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT' && i > 0 && restarts++ < 5) {
+          i = -1;
+          continue;
+        }
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
           throw new CgroupError(`failed to create cgroup ${dir}: ${(err as Error).message}`, err);
         }
         existed = true;
       }
-      if (!existed) {
+      if (!existed && !made.includes(dir)) {
         made.push(dir);
         this.log.step('cgroups', 'cgroup-create', { path: dir });
       }

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { normalize } from './normalize';
-import { sideBySide } from './side-by-side';
+import { describeMismatch, sideBySide } from './side-by-side';
 
 test('ids, relative times and podman\'s localhost/ are normalized; numbers are not', () => {
   const id = 'e7b9bbda1879c93885562b83598fdeafab85830eafe48987d53b6ef0aaacc6cb';
@@ -18,4 +18,12 @@ test('side by side marks the rows that differ, and a missing final newline', () 
   assert.match(out[2], /^  h\s+\| h$/);
   assert.match(out[4], /^! \(no newline at end\)\s+\| $/);
   assert.equal(out.length, 5);
+});
+
+test('a mismatch with long lines is shown whole, one side after the other', () => {
+  const long = `mydocker run: ${'x'.repeat(100)}`;
+  const msg = describeMismatch('run', 'exit code', { code: 125, stdout: '', stderr: `${long}\n` }, { code: 0, stdout: '', stderr: '' },
+    { mine: 'exit 125', theirs: 'exit 0' });
+  assert.ok(msg.includes(long), msg);
+  assert.match(msg, /! exit 125\s+\| exit 0/);
 });

@@ -136,6 +136,16 @@ export const scenarios: Scenario[] = [
     remove: ['df-logs'],
   },
   {
+    name: 'logs --tail: the last lines only',
+    why: 'both keep the last N lines; --tail 0 prints nothing',
+    steps: [
+      { args: ['run', '--name', 'df-tail', IMAGE, 'sh', '-c', 'echo 1; echo 2; echo 3'], compare: 'stdout' },
+      { args: ['logs', '--tail', '2', 'df-tail'], compare: 'stdout' },
+      { args: ['logs', '--tail', '0', 'df-tail'], compare: 'stdout' },
+    ],
+    remove: ['df-tail'],
+  },
+  {
     name: 'ps -a --format: names and status words',
     why: '"Created", "Up <time>" and "Exited (N) <time>" are docker\'s words and podman\'s; the times are normalized. Rows are sorted: docker lists newest first, podman oldest first',
     steps: [
@@ -254,6 +264,23 @@ export const scenarios: Scenario[] = [
     steps: [
       { args: ['run', '--rm', '--pids-limit', '5', IMAGE, 'sh', '-c', 'cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max'], compare: 'stdout' },
       { args: ['run', '--rm', '-m', '64m', IMAGE, 'sh', '-c', 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max'], compare: 'stdout' },
+    ],
+  },
+  {
+    name: '--cpu-shares and --cpus: the CPU controller\'s values',
+    why: 'both write the same shares and CFS quota/period (cgroup v1 names, or cpu.max on v2)',
+    steps: [
+      { args: ['run', '--rm', '--cpu-shares', '512', IMAGE, 'sh', '-c', 'cat /sys/fs/cgroup/cpu/cpu.shares 2>/dev/null || cat /sys/fs/cgroup/cpu.weight'], compare: 'stdout' },
+      { args: ['run', '--rm', '--cpus', '0.5', IMAGE, 'sh', '-c', 'cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/cpu/cpu.cfs_period_us 2>/dev/null || cat /sys/fs/cgroup/cpu.max'], compare: 'stdout' },
+    ],
+  },
+  {
+    name: '--oom-score-adj, --security-opt no-new-privileges, --sysctl: what the process gets',
+    why: 'the values show in /proc the same way in both; the defaults too (0 and NoNewPrivs 0)',
+    steps: [
+      { args: ['run', '--rm', IMAGE, 'sh', '-c', 'cat /proc/self/oom_score_adj; grep NoNewPrivs /proc/self/status'], compare: 'stdout' },
+      { args: ['run', '--rm', '--oom-score-adj', '100', '--security-opt', 'no-new-privileges', IMAGE, 'sh', '-c', 'cat /proc/self/oom_score_adj; grep NoNewPrivs /proc/self/status'], compare: 'stdout' },
+      { args: ['run', '--rm', '--sysctl', 'net.ipv4.ping_group_range=0 1000', IMAGE, 'cat', '/proc/sys/net/ipv4/ping_group_range'], compare: 'stdout' },
     ],
   },
   {

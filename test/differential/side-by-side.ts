@@ -32,12 +32,23 @@ export function sideBySide(leftName: string, left: string, rightName: string, ri
   return out.join('\n');
 }
 
+/** Both texts one after the other, for lines too long to stand side by side. */
+function stacked(leftName: string, left: string, rightName: string, right: string): string {
+  const block = (name: string, text: string) => [`  --- ${name}`, ...rows(text).map((l) => `  ${l}`)];
+  return [...block(leftName, left), ...block(rightName, right)].join('\n');
+}
+
+function shown(leftName: string, left: string, rightName: string, right: string): string {
+  const fits = [...rows(left), ...rows(right)].every((l) => l.length <= WIDTH);
+  return fits ? sideBySide(leftName, left, rightName, right) : stacked(leftName, left, rightName, right);
+}
+
 /** The failure message of one step: what was compared, then both sides (raw stderr too, for the why). */
 export function describeMismatch(step: string, what: string, mine: Observed, theirs: Observed, compared: { mine: string; theirs: string }): string {
   return [
     `step \`${step}\`: ${what} differs`,
-    sideBySide('mydocker (compared)', compared.mine, 'podman (compared)', compared.theirs),
+    shown('mydocker (compared)', compared.mine, 'podman (compared)', compared.theirs),
     '',
-    sideBySide(`mydocker exit ${mine.code}, stderr`, mine.stderr.trimEnd(), `podman exit ${theirs.code}, stderr`, theirs.stderr.trimEnd()),
+    shown(`mydocker exit ${mine.code}, stderr`, mine.stderr, `podman exit ${theirs.code}, stderr`, theirs.stderr),
   ].join('\n');
 }
