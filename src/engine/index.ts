@@ -224,7 +224,7 @@ export class Engine {
 
   /** SizeRw (the writable layer) and SizeRootFs (that plus the image): ps --size, inspect --size. */
   async containerSize(ref: string) {
-    return containerSize(this.deps, store(this.deps).resolve(ref));
+    return containerSize(this.deps, this.resolveContainer(ref));
   }
 
   // ---- images ------------------------------------------------------------------------------------

@@ -301,7 +301,7 @@ describe('the Engine API shares the implementations', () => {
   });
 
   test('docker diff and docker info through the service say what mydocker says', () => {
-    ok(['run', '--name', 'api-diff', 'busybox', 'sh', '-c', 'touch /made; rm /bin/ls']);
+    ok(['run', '--name', 'api-diff', 'busybox', 'sh', '-c', 'touch /made; rm /bin/ls; echo out; echo err >&2']);
     try {
       const d = api.docker(['diff', 'api-diff']);
       assert.equal(d.code, 0, d.stderr);
@@ -313,6 +313,18 @@ describe('the Engine API shares the implementations', () => {
       assert.match(info.stdout, /^ Containers: 1$/m);
       assert.match(info.stdout, /^ Storage Driver: overlay2$/m);
       assert.match(info.stdout, new RegExp(`^ Docker Root Dir: ${sb.root}$`, 'm'));
+      const logs = api.docker(['logs', '--details', 'api-diff']);
+      assert.equal(logs.code, 0, logs.stderr);
+      assert.deepEqual([logs.stdout, logs.stderr], [' out\n', ' err\n']);
+      const mine = sb.run(['logs', '--details', 'api-diff']);
+      assert.deepEqual([mine.stdout, mine.stderr], [' out\n', ' err\n']);
+      // sizes: docker's own formatting of the service's SizeRw/SizeRootFs matches ours
+      const psArgs = ['ps', '-a', '--size', '--filter', 'name=api-diff', '--format', '{{.Names}} {{.Size}}'];
+      const dockerPs = api.docker(psArgs);
+      assert.equal(dockerPs.code, 0, dockerPs.stderr);
+      assert.match(dockerPs.stdout, /^api-diff \d+B \(virtual [\d.]+MB\)\n$/);
+      assert.equal(dockerPs.stdout, out(psArgs));
+      assert.equal(api.docker(['inspect', '--size', '-f', '{{.SizeRw}} {{.SizeRootFs}}', 'api-diff']).stdout, out(['inspect', '--size', '-f', '{{.SizeRw}} {{.SizeRootFs}}', 'api-diff']));
       const f = api.docker(['info', '--format', '{{.ContainersStopped}} {{.CgroupVersion}}']);
       assert.equal(f.stdout, out(['info', '--format', '{{.ContainersStopped}} {{.CgroupVersion}}']));
     } finally {

@@ -4,6 +4,7 @@ import { boolQuery, intQuery, strQuery } from '../http/request';
 import { encodeFrame } from '../http/frames';
 import { runAttachSession } from '../attach-session';
 import { resolveContainer } from './containers';
+import { detailsPrefix, entryAttrs } from '../../format/log-details';
 import { statsDocument, zeroStats, type CpuCounters } from '../convert/stats';
 import { FailedPreconditionError, InvalidArgumentError, MydockerError } from '../../errors/errors';
 import type { AttachClient } from '../../monitor/attach-client';
@@ -102,6 +103,7 @@ export const logs: Handler = async (ctx, req, reply) => {
   const since = unixTimeArg(strQuery(q, 'since'), 'since');
   const until = unixTimeArg(strQuery(q, 'until'), 'until');
   const timestamps = boolQuery(q, 'timestamps');
+  const details = boolQuery(q, 'details');
   const tty = record.config.Tty;
   const entries = ctx.engine.logs(record.id, {
     follow: boolQuery(q, 'follow'), ...(tail !== undefined && tail >= 0 ? { tail } : {}),
@@ -113,7 +115,7 @@ export const logs: Handler = async (ctx, req, reply) => {
     for await (const e of entries) {
       if (req.signal.aborted) break;
       if ((e.stream === 'stdout' && !stdout) || (e.stream === 'stderr' && !stderr)) continue;
-      const data = Buffer.from(timestamps ? `${e.time} ${e.log}` : e.log);
+      const data = Buffer.from(`${timestamps ? `${e.time} ` : ''}${details ? detailsPrefix(entryAttrs(e)) : ''}${e.log}`);
       out.write(tty ? data : encodeFrame(e.stream === 'stdout' ? 1 : 2, data));
     }
   } finally {

@@ -55,21 +55,18 @@ export const list: Handler = async (ctx, req, reply) => {
   const views = await ctx.engine.listContainers({
     all: boolQuery(req.query, 'all'), filters, ...(limit !== undefined && limit > 0 ? { last: limit } : {}),
   });
-  let sizes: Map<string, number> | undefined;
-  if (boolQuery(req.query, 'size')) {
-    const du = await ctx.engine.diskUsage();
-    sizes = new Map(du.containers.map((c) => [c.view.record.id, c.size]));
-  }
-  reply.json(200, views.map((v) => ({
-    ...containerSummary(v),
-    ...(sizes ? { SizeRw: sizes.get(v.record.id) ?? 0, SizeRootFs: sizes.get(v.record.id) ?? 0 } : {}),
-  })));
+  // docker's sizes (ps --size): the writable layer, and that plus the image (Engine.containerSize)
+  const sized = boolQuery(req.query, 'size');
+  const rows = [];
+  for (const v of views) rows.push({ ...containerSummary(v), ...(sized ? await ctx.engine.containerSize(v.record.id) : {}) });
+  reply.json(200, rows);
 };
 
-export const inspect: Handler = (ctx, req, reply) => {
+export const inspect: Handler = async (ctx, req, reply) => {
   const record = resolveContainer(ctx, req.params.id);
   const doc = ctx.engine.inspectContainer(record.id);
-  reply.json(200, containerInspect(doc, ctx.execs.ofContainer(record.id).map((e) => e.id)));
+  const sizes = boolQuery(req.query, 'size') ? await ctx.engine.containerSize(record.id) : undefined;
+  reply.json(200, { ...containerInspect(doc, ctx.execs.ofContainer(record.id).map((e) => e.id)), ...sizes });
 };
 
 export const start: Handler = async (ctx, req, reply) => {

@@ -1,24 +1,11 @@
 import { flag, str, type ParsedArgs } from '../argv';
 import type { CommandDefinition } from '../command';
 import { InvalidArgumentError } from '../../errors/errors';
-import { parseTimeArg, type LogEntry, type LogsOptions } from '../../engine/lifecycle/logs';
+import { parseTimeArg, type LogsOptions } from '../../engine/lifecycle/logs';
+import { detailsPrefix, entryAttrs } from '../../format/log-details';
 import { engineFor } from '../engine-deps';
 
 interface Opts extends LogsOptions { ref: string; timestamps: boolean; details: boolean }
-
-/** Go's url.QueryEscape: unreserved characters stay, a space becomes "+", the rest %XX. */
-function queryEscape(s: string): string {
-  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%20/g, '+');
-}
-
-/**
- * docker logs --details: the entry's attributes (the json-file "attrs" that --log-opt labels=/env= add),
- * sorted, "k=v" comma-joined, then a space before the line, also when there are none.
- */
-export function detailsPrefix(attrs: Record<string, string> | undefined): string {
-  const pairs = Object.entries(attrs ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `${pairs.map(([k, v]) => `${queryEscape(k)}=${queryEscape(v)}`).join(',')} `;
-}
 
 export const command: CommandDefinition<Opts> = {
   name: 'logs',
@@ -48,8 +35,7 @@ export const command: CommandDefinition<Opts> = {
   async run(opts, ctx) {
     for await (const e of engineFor(ctx).logs(opts.ref, opts)) {
       const out = e.stream === 'stderr' ? ctx.io.stderr : ctx.io.stdout;
-      const attrs = (e as LogEntry & { attrs?: Record<string, string> }).attrs;
-      out.write(`${opts.timestamps ? `${e.time} ` : ''}${opts.details ? detailsPrefix(attrs) : ''}${e.log}`);
+      out.write(`${opts.timestamps ? `${e.time} ` : ''}${opts.details ? detailsPrefix(entryAttrs(e)) : ''}${e.log}`);
     }
     return 0;
   },

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { detailsPrefix } from './logs';
+import { detailsPrefix } from './log-details';
 
 test("--details: sorted attributes, query-escaped as Go's url.QueryEscape, then a space; just a space without any", () => {
   assert.equal(detailsPrefix(undefined), ' ');
