@@ -28,6 +28,8 @@ export const command: CommandDefinition<InternalOptions> = {
       // the monitor reads when to run the next check (ms) from our stdout (docs/health.md)
       const outcome = await engineFor(ctx).runHealthcheck(opts.id, false);
       ctx.io.stdout.write(`${Math.round(outcome.nextDelayMs)}\n`);
+      // one check at a time: something of the probe left running (a wedged exec) must not hold the next one up
+      setTimeout(() => process.exit(0), 2_000).unref();
       return 0;
     }
     try {
