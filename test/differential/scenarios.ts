@@ -76,7 +76,8 @@ export const scenarios: Scenario[] = [
     why: 'hostname and /etc/hostname agree in both (compared as words: podman writes /etc/hostname without docker\'s newline); the default is the 12-hex short id (normalized)',
     steps: [
       { args: ['run', '--rm', '--hostname', 'h', IMAGE, 'sh', '-c', 'echo $(hostname) $(cat /etc/hostname)'], compare: 'stdout' },
-      { args: ['run', '--rm', IMAGE, 'hostname'], compare: 'stdout' },
+      // the short id may be all digits, which the common normalization leaves alone (it keeps numbers)
+      { args: ['run', '--rm', IMAGE, 'hostname'], compare: 'stdout', stdout: (s) => s.replace(/^[0-9a-f]{12}$/m, '<id>') },
     ],
   },
   {
