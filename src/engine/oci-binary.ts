@@ -66,14 +66,21 @@ function lastLoggedError(logFile: string): string | undefined {
   return undefined;
 }
 
+/** The last line a runtime printed, without logrus' time="…" level=… msg="…" wrapping. */
+function lastLine(text: string): string | undefined {
+  const line = text.trim().split('\n').filter(Boolean).pop();
+  if (line === undefined) return undefined;
+  const m = /^time="[^"]*" level=\w+ msg="(.*)"$/.exec(line);
+  return m ? m[1].replace(/\\"/g, '"') : line;
+}
+
 /** Runs one runtime verb to its end; a failure is one line naming the runtime. */
 function runVerb(bin: OciBinary, args: string[], log: Logger): void {
   log.step('engine', `${bin.name}-${args[0]}`, { args: args.join(' ') });
   const r = spawnSync(bin.path, [...baseArgs(bin), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   if (r.error) throw new InternalError(`cannot run ${bin.path}: ${r.error.message}`);
   if (r.status !== 0) {
-    const text = `${r.stderr}`.trim().split('\n').filter(Boolean).pop() ?? `exit status ${r.status}`;
-    throw new FailedPreconditionError(`${bin.name} ${args[0]} failed: ${text.replace(/^time="[^"]*" level=\w+ msg="(.*)"$/, '$1')}`);
+    throw new FailedPreconditionError(`${bin.name} ${args[0]} failed: ${lastLine(`${r.stderr}`) ?? `exit status ${r.status}`}`);
   }
 }
 
@@ -108,11 +115,12 @@ export async function startWithOciBinary(bin: OciBinary, o: OciBinaryStart): Pro
     bin.path, ...baseArgs(bin, logFile), 'create', '--bundle', o.bundleDir, '--pid-file', pidFile,
     ...(consoleSocket ? ['--console-socket', consoleSocket] : []), o.id,
   ];
-  const startedAt = Date.now();
+  // the exit file of an earlier run (restart) stays: only a new one means this create failed
+  const earlierExit = readIfExists(o.monitor.exitFile);
   const monitor = spawnMonitor({ ...o.monitor, consoleSocket, oomFiles, command });
   monitor.runtime.destroy(); // the runtime protocol is nsexec's; runc speaks none on it
   o.log.step('engine', `${bin.name}-create`, { monitor: monitor.pid, bundle: o.bundleDir });
-  const pid = await waitForPidFile(bin, pidFile, o.monitor.exitFile, monitor.pid, startedAt, logFile);
+  const pid = await waitForPidFile(bin, pidFile, o.monitor.exitFile, earlierExit, monitor.pid, logFile);
   const state: RuntimeState = {
     schemaVersion: 1, id: o.id, pid, pidStartTime: pidStartTime(pid) ?? '', bundle: o.bundleDir, cgroupsPath: o.cgroupsPath,
     createdCgroups: [], created: new Date().toISOString(), bootId: bootId(), rootfs: o.rootfs,
@@ -131,14 +139,24 @@ export async function startWithOciBinary(bin: OciBinary, o: OciBinaryStart): Pro
 }
 
 /** Polls for what create leaves: the pid file (success) or the monitor's exit file (create failed). */
-async function waitForPidFile(bin: OciBinary, pidFile: string, exitFile: string, monitorPid: number, since: number, logFile: string): Promise<number> {
+function readIfExists(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+async function waitForPidFile(
+  bin: OciBinary, pidFile: string, exitFile: string, earlierExit: string | undefined, monitorPid: number, logFile: string,
+): Promise<number> {
   const monitorStart = pidStartTime(monitorPid);
   for (let waited = 0; waited < 60_000; waited += 10) {
     const text = fs.existsSync(pidFile) ? fs.readFileSync(pidFile, 'utf8').trim() : '';
     if (/^\d+$/.test(text)) return Number(text);
-    const exit = readJsonIfExists<ExitInfo>(exitFile);
-    const failed = exit && Date.parse(exit.finishedAt) >= since - 1000;
-    if (failed || !processAlive(monitorPid, monitorStart)) {
+    const exitText = readIfExists(exitFile);
+    const exit = exitText !== undefined && exitText !== earlierExit ? readJsonIfExists<ExitInfo>(exitFile) : undefined;
+    if (exit || !processAlive(monitorPid, monitorStart)) {
       const why = lastLoggedError(logFile) ?? (exit ? `exit status ${exit.exitCode}` : 'its monitor exited');
       throw new FailedPreconditionError(`${bin.name} create failed: ${why}`);
     }
@@ -182,13 +200,16 @@ export async function execWithOciBinary(bin: OciBinary, o: OciBinaryExec): Promi
   fs.writeFileSync(o.processFile, JSON.stringify(o.process), { mode: 0o600 });
   const args = [...baseArgs(bin), 'exec', ...(o.detach ? ['--detach'] : []), '--process', o.processFile, o.id];
   o.log.step('engine', `${bin.name}-exec`, { args: args.join(' ') });
-  const child = spawn(bin.path, args, { stdio: o.detach ? ['ignore', 'ignore', 'pipe'] : o.stdio });
+  // detached, runc hands its stdio to the process: a pipe of ours would take it down when we exit
+  // (seen with runc 1.1), so its errors go to a file
+  const errFile = `${o.processFile}.err`;
+  const errFd = o.detach ? fs.openSync(errFile, 'w+', 0o600) : undefined;
+  const child = spawn(bin.path, args, { stdio: errFd !== undefined ? ['ignore', 'ignore', errFd] : o.stdio });
+  if (errFd !== undefined) fs.closeSync(errFd);
   o.onStreams?.({
     ...(child.stdin ? { stdin: child.stdin } : {}), ...(child.stdout ? { stdout: child.stdout } : {}),
     ...(child.stderr && !o.detach ? { stderr: child.stderr } : {}),
   });
-  let errText = '';
-  if (o.detach) child.stderr?.on('data', (d: Buffer) => (errText += d.toString()));
   o.onPid?.();
   const status = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
     child.once('error', (err) => reject(new InternalError(`cannot run ${bin.path}: ${err.message}`)));
@@ -196,7 +217,9 @@ export async function execWithOciBinary(bin: OciBinary, o: OciBinaryExec): Promi
   });
   fs.rmSync(o.processFile, { force: true });
   if (o.detach) {
-    if (status.code !== 0) throw new FailedPreconditionError(`${bin.name} exec failed: ${errText.trim().split('\n').pop() ?? ''}`);
+    const errText = fs.readFileSync(errFile, 'utf8');
+    fs.rmSync(errFile, { force: true });
+    if (status.code !== 0) throw new FailedPreconditionError(`${bin.name} exec failed: ${lastLine(errText) ?? `exit status ${status.code}`}`);
     return undefined;
   }
   if (status.signal) return { status: { signal: os.constants.signals[status.signal] } };

@@ -49,6 +49,7 @@ describe('--log-driver', () => {
     assert.equal(r.stdout, 'shown\n');
     assert.equal(r.stderr, 'err\n');
     assert.deepEqual(inspect('nolog', '.HostConfig.LogConfig'), { Type: 'none', Config: {} });
+    assert.equal(inspect<string>('nolog', '.LogPath'), '');
     const dir = path.join(sb.root, 'containers', inspect<string>('nolog', '.Id'));
     assert.deepEqual(fs.readdirSync(dir).filter((f) => f.includes('json.log')), []);
     oneLine(sb.run(['logs', 'nolog']), /configured logging driver does not support reading/);
@@ -100,6 +101,9 @@ describe('--runtime runc', () => {
     assert.equal(ex.code, 4, ex.stderr);
     assert.match(ex.stdout, /^x=1\nsh -c trap/);
     assert.equal(sb.ok(['exec', '-i', id, 'cat'], 'piped\n').stdout, 'piped\n');
+    sb.ok(['exec', '-d', id, 'sleep', '123']); // runc exec --detach: it runs on after the client is gone
+    assert.match(sb.ok(['top', id]).stdout, /sleep 123/);
+    oneLine(sb.run(['exec', '-d', id, 'nosuchcmd']), /runc exec failed: .*"nosuchcmd": executable file not found/);
     sb.ok(['pause', id]);
     assert.equal(runcState(id)?.status, 'paused', 'runc does not see the freeze');
     sb.ok(['unpause', id]);

@@ -63,7 +63,7 @@ export function inspectView(view: ContainerView): ContainerInspect {
     ResolvConfPath: `${p.dir}/resolv.conf`,
     HostnamePath: `${p.dir}/hostname`,
     HostsPath: `${p.dir}/hosts`,
-    LogPath: p.logFile,
+    LogPath: r.hostConfig.LogConfig?.Type === 'none' ? '' : p.logFile, // docker's: no file with --log-driver none
     Name: `/${r.name}`,
     RestartCount: view.started?.restartCount ?? 0,
     Driver: 'overlay2',
