@@ -1,83 +1,82 @@
-// --format as docker's CLI takes it: "json", "table {{.A}}\t{{.B}}", or a Go-like template:
-// {{.Field.Sub}}, {{json .X}}, {{index .Labels "k"}}, {{join .X ","}}, {{upper .X}}, {{lower .X}}.
-// A subset of text/template: enough for what people pass to ps, inspect, images, volume ls.
+// --format as docker's CLI takes it: "json", "table {{.A}}\t{{.B}}", or any Go text/template
+// ({{range}}, {{if}}, pipelines, printf, json, join, ...; see gotemplate/ and docs/cli-format.md).
+// Errors are docker's one line, "template parsing error: template: :1: ...", exit 125.
 import { InvalidArgumentError } from '../../errors/errors';
 import { renderTable } from '../../format/words';
+import { DEFAULT_FUNCS, HEADER_FUNCS, TemplateError, executeTemplate, parseTemplate, type Tree } from './gotemplate';
+import { compileSimple, runSimple, type SimpleTemplate } from './gotemplate/simple';
 
 type Value = unknown;
 
-function lookup(obj: Value, path: string): Value {
-  if (path === '.') return obj;
-  let cur: Value = obj;
-  for (const key of path.replace(/^\./, '').split('.')) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, Value>)[key];
+const HEADER_FUNC_MAP = { ...DEFAULT_FUNCS, ...HEADER_FUNCS };
+
+function templateError<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof TemplateError) throw new InvalidArgumentError(`template parsing error: ${err.message}`);
+    throw err;
   }
-  return cur;
 }
 
-function show(v: Value): string {
-  if (v === undefined || v === null) return '<no value>';
-  if (typeof v === 'object') return Array.isArray(v) ? `[${v.map(show).join(' ')}]` : JSON.stringify(v);
-  return String(v);
+/** A template as parsed once: plain-field templates take the fast path until one needs the engine. */
+interface Compiled {
+  text: string;
+  unescapeText: boolean;
+  simple?: SimpleTemplate;
+  tree?: Tree;
 }
 
-function tokens(expr: string): string[] {
-  return [...expr.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((m) => (m[1] !== undefined ? JSON.stringify(JSON.parse(`"${m[1]}"`)) : m[2]));
-}
+// inspect renders one template per object: parse it once
+const cache = new Map<string, Compiled>();
 
-function arg(token: string, obj: Value): Value {
-  if (token.startsWith('"')) return JSON.parse(token);
-  if (token.startsWith('.')) return lookup(obj, token);
-  throw new InvalidArgumentError(`template: unexpected ${JSON.stringify(token)}`);
-}
-
-function evaluate(expr: string, obj: Value): string {
-  // "X | json" pipes the value into a function, as Go templates allow
-  const [head, ...pipes] = expr.split('|').map((p) => p.trim());
-  const t = tokens(head);
-  let value: Value;
-  const fn = t[0];
-  switch (fn) {
-    case 'json': value = JSON.stringify(arg(t[1] ?? '.', obj)); break;
-    case 'upper': value = show(arg(t[1], obj)).toUpperCase(); break;
-    case 'lower': value = show(arg(t[1], obj)).toLowerCase(); break;
-    case 'index': {
-      const base = arg(t[1], obj);
-      const key = arg(t[2], obj);
-      value = base && typeof base === 'object' ? (base as Record<string, Value>)[String(key)] : undefined;
-      break;
-    }
-    case 'join': {
-      const list = arg(t[1], obj);
-      value = Array.isArray(list) ? list.map(show).join(String(arg(t[2], obj))) : show(list);
-      break;
-    }
-    default:
-      if (t.length !== 1) throw new InvalidArgumentError(`template: function "${fn}" not defined`);
-      value = arg(fn, obj);
+function compile(text: string, unescapeText: boolean): Compiled {
+  const key = `${unescapeText ? 1 : 0}${text}`;
+  let c = cache.get(key);
+  if (!c) {
+    c = { text, unescapeText, simple: compileSimple(text, unescapeText) };
+    if (!c.simple) c.tree = treeOf(c);
+    if (cache.size > 16) cache.clear();
+    cache.set(key, c);
   }
-  for (const p of pipes) {
-    if (p === 'json') value = JSON.stringify(value);
-    else if (p === 'upper') value = show(value).toUpperCase();
-    else if (p === 'lower') value = show(value).toLowerCase();
-    else throw new InvalidArgumentError(`template: function "${p}" not defined`);
-  }
-  return typeof value === 'string' ? value : show(value);
+  return c;
 }
 
+function treeOf(c: Compiled): Tree {
+  c.tree ??= templateError(() => parseTemplate(c.text, { unescapeText: c.unescapeText }));
+  return c.tree;
+}
+
+function run(c: Compiled, obj: Value): string {
+  const fast = c.simple && runSimple(c.simple, obj);
+  return fast ?? templateError(() => executeTemplate(treeOf(c), obj));
+}
+
+/** One value through a template exactly as written. */
 export function renderTemplate(template: string, obj: Value): string {
-  return template.replace(/{{-?\s*(.*?)\s*-?}}/g, (_, expr: string) => evaluate(expr, obj));
-}
-
-/** docker lets \t and \n be typed literally in --format. */
-function unescape(format: string): string {
-  return format.replace(/\\t/g, '\t').replace(/\\n/g, '\n');
+  return run(compile(template, false), obj);
 }
 
 /** One value through a --format template as the user typed it (\t and \n allowed literally). */
 export function renderFormat(format: string, value: Value): string {
-  return renderTemplate(unescape(format), value);
+  return run(compile(format, true), value);
+}
+
+/**
+ * The header row of a table: the template run with each field replaced by its column title, and
+ * docker's header functions (json, upper, ... pass the title through). Like docker, a template
+ * that fails on titles gives what it printed so far.
+ */
+function headerLine(c: Compiled, headers: Record<string, string>): string {
+  const headerOf = (field: string): string => headers[field] ?? field.slice(1).toUpperCase();
+  if (c.simple) return runSimple(c.simple, {}, headerOf) ?? '';
+  const out: string[] = [];
+  try {
+    executeTemplate(treeOf(c), {}, { funcs: HEADER_FUNC_MAP, headerOf }, out);
+  } catch (err) {
+    if (!(err instanceof TemplateError)) throw err;
+  }
+  return out.join('');
 }
 
 /**
@@ -86,10 +85,11 @@ export function renderFormat(format: string, value: Value): string {
  */
 export function formatRows(rows: Value[], format: string | undefined, defaultTable: string, headers: Record<string, string>): string {
   if (format === 'json') return rows.map((r) => JSON.stringify(r) + '\n').join('');
-  const f = unescape(format === undefined || format === 'table' ? defaultTable : format);
-  if (!f.startsWith('table')) return rows.map((r) => renderTemplate(f, r) + '\n').join('');
-  const body = f.replace(/^table\s*/, '');
-  const header = body.replace(/{{\s*(\.[\w.]+)\s*}}/g, (_, field: string) => headers[field] ?? field.slice(1).toUpperCase());
-  const lines = [header, ...rows.map((r) => renderTemplate(body, r))];
-  return renderTable(lines.map((l) => l.split('\t')));
+  const chosen = format === undefined || format === '' || format === 'table' ? defaultTable : format;
+  const table = chosen.startsWith('table');
+  const compiled = compile((table ? chosen.slice('table'.length) : chosen).replace(/^ +| +$/g, ''), true);
+  const lines = rows.map((r) => `${run(compiled, r)}\n`);
+  if (!table) return lines.join('');
+  const text = `${headerLine(compiled, headers)}\n${lines.join('')}`;
+  return renderTable(text.slice(0, -1).split('\n').map((l) => l.split('\t')));
 }
