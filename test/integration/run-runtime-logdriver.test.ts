@@ -184,4 +184,15 @@ describe('through the Engine API (the docker CLI)', () => {
     assert.equal(api.docker(['rm', '-f', id]).code, 0);
     assert.equal(runcState(id), undefined);
   });
+
+  test('create?platform=: this host\'s platform is taken, another refused', () => {
+    const arch = { x64: 'amd64', arm64: 'arm64' }[process.arch as 'x64' | 'arm64'];
+    const ok = api.docker(['run', '--rm', '--platform', `linux/${arch}`, 'busybox', 'echo', 'same']);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(ok.stdout, 'same\n');
+    const other = arch === 'amd64' ? 'linux/arm64' : 'linux/amd64';
+    const bad = api.docker(['run', '--rm', '--platform', other, 'busybox', 'true']);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, new RegExp(`${other} does not match the host platform linux/${arch}`));
+  });
 });

@@ -7,6 +7,7 @@ import { filterList, parseFilters } from '../filters';
 import { notFoundAs } from '../errors';
 import { containerInspect, containerSummary } from '../convert/containers';
 import { createSpec } from '../convert/create-body';
+import { checkPlatform } from '../../engine/platform';
 import { ConflictError, FailedPreconditionError, InvalidArgumentError, MydockerError, NotFoundError } from '../../errors/errors';
 import type { ContainerRecord } from '../../engine/container-store';
 import { familiarString, parseReference } from '../../image/reference';
@@ -30,6 +31,8 @@ function imageName(text: string): string {
 export const create: Handler = async (ctx, req, reply) => {
   const name = strQuery(req.query, 'name');
   const { spec, image } = createSpec(await readJsonObject(req), name);
+  const platform = strQuery(req.query, 'platform');
+  if (platform) checkPlatform(platform); // docker's create?platform=: this host's platform only (src/engine/platform.ts)
   // The image first: only a missing image answers 404 (the docker CLI then pulls it and tries again).
   try {
     await ctx.engine.images.resolve(image);
