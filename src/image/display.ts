@@ -69,7 +69,8 @@ export function imageRows(images: readonly ImageLike[], opts: ImageViewOptions =
   return rows;
 }
 
-const HEADERS: Record<string, string> = {
+/** Column titles of `images` tables, by field. */
+export const IMAGE_HEADERS: Record<string, string> = {
   Repository: 'REPOSITORY', Tag: 'TAG', Digest: 'DIGEST', ID: 'IMAGE ID', CreatedSince: 'CREATED', CreatedAt: 'CREATED AT',
   Size: 'SIZE', VirtualSize: 'VIRTUAL SIZE', SharedSize: 'SHARED SIZE', UniqueSize: 'UNIQUE SIZE', Containers: 'CONTAINERS',
 };
@@ -92,7 +93,7 @@ export function formatImageRows(rows: readonly ImageRow[], format: string | unde
     });
   const lines = rows.map((r) => fill(r as unknown as Record<string, string>));
   if (!table) return lines.map((l) => l + '\n').join('');
-  const header = fill(Object.fromEntries(Object.entries(HEADERS)));
+  const header = fill(Object.fromEntries(Object.entries(IMAGE_HEADERS)));
   return renderTable([header, ...lines].map((l) => l.split('\t')));
 }
 

@@ -4,7 +4,8 @@ import { parseFilters } from '../../engine/filters';
 import { IMAGE_FILTERS } from '../../engine/image-filters';
 import type { CommandDefinition } from '../command';
 import { InvalidArgumentError } from '../../errors/errors';
-import { formatImageRows, imageRows } from '../../image/display';
+import { formatImageRows, IMAGE_HEADERS, imageRows, type ImageRow } from '../../image/display';
+import { formatRows } from '../format/template';
 import { familiarName, parseReference } from '../../image/reference';
 import { engineFor } from '../engine-deps';
 
@@ -50,7 +51,14 @@ export const command: CommandDefinition<ImagesCommandOptions> = {
     const rows = imageRows(images, { noTrunc: opts.noTrunc }).filter(
       (r) => !opts.repository || (r.Repository === opts.repository.name && (opts.repository.tag === undefined || r.Tag === opts.repository.tag)),
     );
-    ctx.io.stdout.write(opts.quiet ? rows.map((r) => `${r.ID}\n`).join('') : formatImageRows(rows, opts.format, opts.digests));
+    ctx.io.stdout.write(opts.quiet ? rows.map((r) => `${r.ID}\n`).join('') : listing(rows, opts.format, opts.digests));
     return 0;
   },
 };
+
+/** The default table and json as `images` always printed them; any other --format through the Go-template engine. */
+function listing(rows: ImageRow[], format: string | undefined, digests: boolean): string {
+  if (format === undefined || format === 'json' || format.trim() === 'table') return formatImageRows(rows, format, digests);
+  const headers = Object.fromEntries(Object.entries(IMAGE_HEADERS).map(([k, v]) => [`.${k}`, v]));
+  return formatRows(rows, format, '', headers);
+}

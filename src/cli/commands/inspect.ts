@@ -60,7 +60,9 @@ function inspectCommand(name: string, usage: string, summary: string, only?: 'co
         }
       }
       if (opts.format !== undefined) {
-        ctx.io.stdout.write(found.map((o) => renderFormat(opts.format ?? '', o) + '\n').join(''));
+        // docker: --format json is each object as one line of JSON
+        const f = opts.format === 'json' ? '{{json .}}' : opts.format;
+        ctx.io.stdout.write(found.map((o) => renderFormat(f, o) + '\n').join(''));
       } else {
         ctx.io.stdout.write(JSON.stringify(found, null, 4) + '\n');
       }

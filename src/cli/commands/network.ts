@@ -6,7 +6,7 @@ import { commandGroup, inlineVerb, lazyVerb } from '../command-group';
 import { eachContainer } from '../each-container';
 import { engineFor } from '../engine-deps';
 import { matchesNetwork, NETWORK_FILTERS, parseFilters } from '../../engine/filters';
-import { formatRows, renderTemplate } from '../format/template';
+import { formatRows, renderFormat } from '../format/template';
 import { describeError, ENGINE_FAILURE_EXIT, InvalidArgumentError, NotFoundError } from '../../errors/errors';
 import { parseLabels } from '../../engine/container-config';
 import { splitByFamily } from '../../network/subnets6';
@@ -104,8 +104,8 @@ const inspect: CommandDefinition<{ refs: string[]; format?: string }> = {
       }
     }
     if (o.format !== undefined) {
-      const f = o.format.replace(/\\t/g, '\t').replace(/\\n/g, '\n');
-      ctx.io.stdout.write(found.map((n) => renderTemplate(f, n) + '\n').join(''));
+      const f = o.format === 'json' ? '{{json .}}' : o.format;
+      ctx.io.stdout.write(found.map((n) => renderFormat(f, n) + '\n').join(''));
     } else {
       ctx.io.stdout.write(JSON.stringify(found, null, 4) + '\n');
     }
