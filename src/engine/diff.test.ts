@@ -57,6 +57,11 @@ test("the engine's mount targets are left out, and the directory they touched wi
   assert.deepEqual(lines(diffLayers(tree, 'upper', ['lower'])), []);
 });
 
+test("--init's binding at /sbin/docker-init is the engine's too: neither it nor the /sbin it touched is listed", () => {
+  const tree = fakeTree({ lower: { ...IMAGE, '/sbin': 'dir' }, upper: { '/sbin': { type: 'dir', mtimeMs: 5000 }, '/sbin/docker-init': 'file' } });
+  assert.deepEqual(lines(diffLayers(tree, 'upper', ['lower'])), []);
+});
+
 test('an opaque directory hides its lower children: those not recreated are D, the directory C', () => {
   const tree = fakeTree({ lower: IMAGE, upper: { '/home': 'opaque', '/home/v': 'file' } });
   assert.deepEqual(lines(diffLayers(tree, 'upper', ['lower'])), ['C /home', 'D /home/u', 'A /home/v']);

@@ -73,7 +73,8 @@ export const hostTree: TreeReader = {
   },
 };
 
-const ENGINE_MOUNT_TARGETS = new Set(['/etc/hosts', '/etc/hostname', '/etc/resolv.conf']);
+// /sbin/docker-init: --init's binary, bound where docker binds it (its init layer hides it from docker's diff)
+const ENGINE_MOUNT_TARGETS = new Set(['/etc/hosts', '/etc/hostname', '/etc/resolv.conf', '/sbin/docker-init']);
 const ENGINE_MOUNT_TREES = ['/dev', '/proc', '/sys'];
 
 export function isEngineMountTarget(rel: string): boolean {
