@@ -108,6 +108,20 @@ const QUERIES: Record<string, string> = {
   volumes: 'volume ls -q',
 };
 
+/** The shell function (bash and zsh alike) that lists names of one kind from mydocker itself; `shells` prints the shell names. */
+function namesFunction(shells: string): string {
+  return `__mydocker_names() {
+  case "$1" in
+    container) __mydocker_q ${QUERIES.containers} ;;
+    image) __mydocker_q ${QUERIES.images} | grep -v '<none>' ;;
+    network) __mydocker_q ${QUERIES.networks} ;;
+    volume) __mydocker_q ${QUERIES.volumes} ;;
+    container-or-image) __mydocker_names container; __mydocker_names image ;;
+    shell) ${shells} ;;
+  esac
+}`;
+}
+
 export function bashScript(model: CompletionModel): string {
   const groups = model.commands.filter((c) => c.subcommands);
   const keys = keyed(model);
@@ -149,16 +163,7 @@ __mydocker_q() {
   "\${COMP_WORDS[0]}" "\${__mydocker_globals[@]}" "$@" 2>/dev/null
 }
 
-__mydocker_names() {
-  case "$1" in
-    container) __mydocker_q ${QUERIES.containers} ;;
-    image) __mydocker_q ${QUERIES.images} | grep -v '<none>' ;;
-    network) __mydocker_q ${QUERIES.networks} ;;
-    volume) __mydocker_q ${QUERIES.volumes} ;;
-    container-or-image) __mydocker_names container; __mydocker_names image ;;
-    shell) echo 'bash zsh fish' ;;
-  esac
-}
+${namesFunction("echo 'bash zsh fish'")}
 
 # Completes the word under the cursor from a word list; "name:tag" works although ':' splits words.
 __mydocker_reply() {
@@ -246,16 +251,7 @@ __mydocker_q() {
   "\${words[1]}" "\${globals[@]}" "$@" 2>/dev/null
 }
 
-__mydocker_names() {
-  case "$1" in
-    container) __mydocker_q ${QUERIES.containers} ;;
-    image) __mydocker_q ${QUERIES.images} | grep -v '<none>' ;;
-    network) __mydocker_q ${QUERIES.networks} ;;
-    volume) __mydocker_q ${QUERIES.volumes} ;;
-    container-or-image) __mydocker_names container; __mydocker_names image ;;
-    shell) print -l bash zsh fish ;;
-  esac
-}
+${namesFunction('print -l bash zsh fish')}
 
 _mydocker() {
   local -a items globalvalue

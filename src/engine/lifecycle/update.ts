@@ -14,30 +14,17 @@ import { readHostLimits } from '../host-limits';
 import { resolveResources, type ResolvedResources } from '../resources';
 import { event, lockContainer, runtimeContainer, store, viewContainer, type EngineDeps } from './context';
 
-/** docker's update body (container.UpdateConfig): Resources fields and RestartPolicy; 0, "" and null mean "unchanged". */
-export interface ContainerUpdate {
-  Memory?: number;
-  MemorySwap?: number;
-  MemoryReservation?: number;
-  NanoCpus?: number;
-  CpuShares?: number;
-  CpuPeriod?: number;
-  CpuQuota?: number;
-  CpusetCpus?: string;
-  CpusetMems?: string;
-  /** null/undefined: unchanged; 0 or negative: unlimited. */
-  PidsLimit?: number | null;
-  BlkioWeight?: number;
-  CpuRealtimePeriod?: number;
-  CpuRealtimeRuntime?: number;
-  RestartPolicy?: { Name?: string; MaximumRetryCount?: number };
-}
-
 /** The HostConfig fields update may change (what inspect shows afterwards). */
 const UPDATED_FIELDS = [
   'Memory', 'MemorySwap', 'MemoryReservation', 'NanoCpus', 'CpuShares', 'CpuPeriod', 'CpuQuota', 'CpusetCpus', 'CpusetMems', 'PidsLimit', 'BlkioWeight',
   'CpuRealtimePeriod', 'CpuRealtimeRuntime',
-] as const satisfies readonly (keyof HostConfig)[];
+] as const satisfies readonly (keyof HostConfig & keyof SpecHostConfig)[];
+
+/**
+ * docker's update body (container.UpdateConfig): those Resources fields, typed as in the create body, and
+ * RestartPolicy; 0, "" and null mean "unchanged" (PidsLimit 0 or negative: unlimited).
+ */
+export type ContainerUpdate = Pick<SpecHostConfig, (typeof UPDATED_FIELDS)[number] | 'RestartPolicy'>;
 
 const conflict = (message: string) => new InvalidArgumentError(`conflicting options: ${message}`);
 
