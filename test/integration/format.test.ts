@@ -63,7 +63,7 @@ describe('--format over real containers', () => {
     oneLineError(sb.run(['inspect', '-f', '{{.Name', 'fmt1']), /template parsing error: template: :1: unclosed action/);
     oneLineError(sb.run(['inspect', '-f', '{{range .Mounts}}', 'fmt1']), /template parsing error: template: :1: unexpected EOF/);
     oneLineError(sb.run(['inspect', '-f', '{{nope .Name}}', 'fmt1']), /function "nope" not defined/);
-    oneLineError(sb.run(['inspect', '-f', '{{.Nope}}', 'fmt1']), /template: :1:2: executing "" at <\.Nope>: map has no entry for key "Nope"/);
+    oneLineError(sb.run(['inspect', '-f', '{{.Nope}}', 'fmt1']), /^mydocker [a-z ]+: template: :1:2: executing "" at <\.Nope>: map has no entry for key "Nope"/);
     oneLineError(sb.run(['ps', '--format', '{{.Names}', '-a']), /template parsing error: template: :1: bad character U\+007D '\}'/);
   });
 });

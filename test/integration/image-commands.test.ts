@@ -134,7 +134,7 @@ test('the image group and bad input: one line, exit 125', () => {
   oneLine(inspect, /no such image: nope/);
   assert.equal(inspect.stdout, '[]\n');
   // docker: a field the image does not have is an error (its raw-JSON fallback runs with missingkey=error)
-  oneLine(sb.run(['image', 'inspect', '-f', '{{.Nope}}', 'bad:1']), /template parsing error: template: :1:2: executing "" at <\.Nope>: map has no entry for key "Nope"/);
+  oneLine(sb.run(['image', 'inspect', '-f', '{{.Nope}}', 'bad:1']), /^mydocker [a-z ]+: template: :1:2: executing "" at <\.Nope>: map has no entry for key "Nope"/);
   assert.equal(ok(sb.run(['image', 'inspect', '-f', '{{.Config.Labels.nope}}', 'bad:1'])).stdout, '<no value>\n');
   oneLine(sb.run(['image', 'inspect', '-f', '{{.Os | nope}}', 'bad:1']), /function "nope" not defined/);
   oneLine(sb.run(['pull']), /requires exactly 1 argument/);

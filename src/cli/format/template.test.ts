@@ -13,7 +13,7 @@ test('fields, nested fields, json, index, join, pipes', () => {
   assert.equal(renderTemplate('{{.Name | upper}}', obj), '/WEB');
   // a missing map key prints <no value>; a missing field of a struct-like object is docker's error
   assert.equal(renderTemplate('{{.Labels.missing}}', obj), '<no value>');
-  assert.throws(() => renderTemplate('{{.Missing}}', obj), /^InvalidArgumentError: template parsing error: template: :1:2: executing "" at <\.Missing>: map has no entry for key "Missing"$/);
+  assert.throws(() => renderTemplate('{{.Missing}}', obj), /^InvalidArgumentError: template: :1:2: executing "" at <\.Missing>: map has no entry for key "Missing"$/);
   assert.throws(() => renderTemplate('{{nope .X}}', obj), /function "nope" not defined/);
 });
 
@@ -21,7 +21,7 @@ test('template errors are one-line InvalidArgumentErrors (exit 125) prefixed as 
   for (const [t, msg] of [
     ['{{.Name', 'template parsing error: template: :1: unclosed action'],
     ['{{range .Names}}', 'template parsing error: template: :1: unexpected EOF'],
-    ['{{index .Names 9}}', 'template parsing error: template: :1:2: executing "" at <index>: error calling index: index out of range: 9'],
+    ['{{index .Names 9}}', 'template: :1:2: executing "" at <index>: error calling index: index out of range: 9'],
   ]) {
     assert.throws(() => renderFormat(t, obj), (err: unknown) => err instanceof InvalidArgumentError && err.message === msg && !msg.includes('\n'));
   }

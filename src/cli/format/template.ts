@@ -1,6 +1,6 @@
 // --format as docker's CLI takes it: "json", "table {{.A}}\t{{.B}}", or any Go text/template
 // ({{range}}, {{if}}, pipelines, printf, json, join, ...; see gotemplate/ and docs/cli-format.md).
-// Errors are docker's one line, "template parsing error: template: :1: ...", exit 125.
+// Errors are docker's one line ("template parsing error: template: :1: ..." when parsing), exit 125.
 import { InvalidArgumentError } from '../../errors/errors';
 import { renderTable } from '../../format/words';
 import { DEFAULT_FUNCS, HEADER_FUNCS, TemplateError, executeTemplate, parseTemplate, type Tree } from './gotemplate';
@@ -14,7 +14,8 @@ function templateError<T>(fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    if (err instanceof TemplateError) throw new InvalidArgumentError(`template parsing error: ${err.message}`);
+    // docker's CLI prefixes only parse errors; an execution error ("executing ... at <.X>") is printed as Go made it
+    if (err instanceof TemplateError) throw new InvalidArgumentError(/: executing "/.test(err.message) ? err.message : `template parsing error: ${err.message}`);
     throw err;
   }
 }
