@@ -15,6 +15,7 @@ export const COMMAND_SUMMARIES: Readonly<Record<string, CommandSummary>> = {
   exec: { category: 'common', summary: 'Execute a command in a running container' },
   ps: { category: 'common', summary: 'List containers' },
   pull: { category: 'common', summary: 'Download an image from a registry' },
+  build: { category: 'common', summary: 'Build an image from a Dockerfile' },
   push: { category: 'common', summary: 'Upload an image to a registry' },
   images: { category: 'common', summary: 'List images' },
   login: { category: 'common', summary: 'Authenticate to a registry' },

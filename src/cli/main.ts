@@ -58,6 +58,7 @@ export const COMMANDS: Record<string, Loader> = {
   image: () => import('./commands/image'),
   volume: () => import('./commands/volume'),
   commit: () => import('./commands/commit'),
+  build: () => import('./commands/build'),
   export: () => import('./commands/export'),
   system: () => import('./commands/system'),
   info: () => import('./commands/info'),

@@ -18,6 +18,7 @@ import { createNetwork, inspectNetwork, listNetworks, pruneNetworks, removeNetwo
 import { Layout } from '../store/layout';
 import { createVolume, inspectVolume, listVolumes, pruneVolumes, removeVolume, type VolumeFilters } from './volumes';
 import { commitContainer, type CommitOptions } from './commit';
+import { buildImage, type BuildOptions, type BuildProgress, type BuildSource } from './build';
 import { specToRunOptions, type ContainerSpec } from './container-spec';
 import { ContainerStore, type ContainerRecord } from './container-store';
 import { eventsFile, parseEvents, type EngineEvent } from './events';
@@ -228,6 +229,9 @@ export class Engine {
   }
 
   // ---- images ------------------------------------------------------------------------------------
+
+  /** docker build: the Dockerfile executed step by step in the context, with the layer cache (src/engine/build). */
+  buildImage(opts: Omit<BuildOptions, 'dockerfileName'>, source: BuildSource, onProgress: BuildProgress) { return buildImage(this.deps, opts, source, onProgress); }
 
   get images(): ImageStore {
     return this.deps.images;

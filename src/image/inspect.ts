@@ -25,7 +25,8 @@ export interface DockerContainerConfig {
   Volumes: Record<string, object> | null;
   WorkingDir: string;
   Entrypoint: string[] | null;
-  OnBuild: null;
+  OnBuild: string[] | null;
+  Shell?: string[];
   Labels: Record<string, string> | null;
   StopSignal?: string;
 }
@@ -81,9 +82,10 @@ export function inspectImage(layout: Layout, img: ImageRecord): DockerImageInspe
       Volumes: c.Volumes ?? null,
       WorkingDir: c.WorkingDir ?? '',
       Entrypoint: c.Entrypoint ?? null,
-      OnBuild: null,
+      OnBuild: c.OnBuild ?? null,
       Labels: c.Labels ?? null,
       ...(c.StopSignal ? { StopSignal: c.StopSignal } : {}),
+      ...(c.Shell ? { Shell: c.Shell } : {}),
     },
     Architecture: img.architecture,
     ...(doc.variant ? { Variant: doc.variant } : {}),

@@ -32,6 +32,9 @@ export interface ImageConfig {
   StopSignal?: string;
   Healthcheck?: HealthConfig;
   Volumes?: Record<string, object>;
+  /** SHELL and ONBUILD of a built image (docker keeps both in the image config). */
+  Shell?: string[];
+  OnBuild?: string[];
 }
 
 export interface Descriptor {
@@ -72,7 +75,7 @@ export function ociArchitecture(arch: string = process.arch): string {
   return map[arch] ?? arch;
 }
 
-const CONFIG_KEYS: (keyof ImageConfig)[] = ['User', 'ExposedPorts', 'Env', 'Entrypoint', 'Cmd', 'Volumes', 'WorkingDir', 'Labels', 'StopSignal', 'Healthcheck'];
+const CONFIG_KEYS: (keyof ImageConfig)[] = ['User', 'ExposedPorts', 'Env', 'Entrypoint', 'Cmd', 'Volumes', 'WorkingDir', 'Labels', 'StopSignal', 'Healthcheck', 'Shell', 'OnBuild'];
 
 /** A copy holding only the known keys that are set, in a fixed order (so equal configs serialize equally). */
 export function normalizeImageConfig(c: ImageConfig): ImageConfig {

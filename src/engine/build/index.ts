@@ -1,0 +1,60 @@
+// mydocker build: the executor's entry (see builder.ts and docs/build.md). The context is a directory, or a tar
+// stream (`build -`, the Engine API's POST /build) unpacked into a private temp dir removed afterwards.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Readable } from 'node:stream';
+import type { Dockerfile } from '../../build/ast';
+import { parseDockerfile } from '../../build/parse';
+import { extractLayer } from '../../archive/extract';
+import { InvalidArgumentError, NotFoundError } from '../../errors/errors';
+import type { EngineDeps } from '../lifecycle/context';
+import { Builder, type BuildOptions, type BuildProgress, type BuildResult } from './builder';
+
+export type { BuildOptions, BuildProgress, BuildResult } from './builder';
+
+export interface BuildSource {
+  /** A context directory, or a tar of it. */
+  context: string | Readable | undefined;
+  /** Path of the Dockerfile relative to the context (default "Dockerfile"), unless its text is given. */
+  dockerfile?: string;
+  dockerfileText?: string;
+}
+
+export async function buildImage(deps: EngineDeps, opts: Omit<BuildOptions, 'dockerfileName'>, source: BuildSource, progress: BuildProgress): Promise<BuildResult> {
+  let tmp: string | undefined;
+  try {
+    let dir: string;
+    if (typeof source.context === 'string') {
+      const st = fs.statSync(source.context, { throwIfNoEntry: false });
+      if (!st?.isDirectory()) throw new NotFoundError(`unable to prepare context: path "${source.context}" not found`, { exitCode: 1 });
+      dir = fs.realpathSync(source.context);
+    } else {
+      fs.mkdirSync(deps.layout.tmpDir, { recursive: true });
+      tmp = fs.mkdtempSync(path.join(deps.layout.tmpDir, 'build-context-'));
+      if (source.context) await extractLayer(source.context, tmp, { log: deps.log });
+      dir = tmp;
+    }
+    const name = source.dockerfile ?? 'Dockerfile';
+    let text = source.dockerfileText;
+    if (text === undefined) {
+      const file = path.isAbsolute(name) ? name : path.join(dir, name);
+      try {
+        text = fs.readFileSync(file, 'utf8');
+      } catch {
+        throw new NotFoundError(`unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat ${file}: no such file or directory`, { exitCode: 1 });
+      }
+    }
+    const df = parseWithExit(text);
+    return await new Builder(deps, { ...opts, dockerfileName: path.basename(name) }, dir, progress, parseWithExit).build(df);
+  } finally {
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function parseWithExit(text: string): Dockerfile {
+  try {
+    return parseDockerfile(text);
+  } catch (err) {
+    throw new InvalidArgumentError(`failed to parse Dockerfile: ${(err as Error).message}`, { exitCode: 1, cause: err });
+  }
+}

@@ -1,0 +1,187 @@
+// mydocker build against the real kernel, from the built-in busybox image: every instruction's effect (in inspect
+// and inside a run of the result), multi-stage with COPY --from and --target, the layer cache, .dockerignore,
+// --chown/--chmod, ADD of a tar, a failing RUN (exit 1, nothing left), a context symlink pointing outside, build args.
+import { describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { useSandbox } from '../helpers/sandbox';
+
+const sb = useSandbox('build');
+const ok = sb.ok;
+const inspect = (ref: string) => JSON.parse(ok(['image', 'inspect', ref]).stdout)[0];
+const run = (ref: string, script: string) => ok(['run', '--rm', '--entrypoint', 'sh', ref, '-c', script]).stdout;
+
+let n = 0;
+/** A fresh context dir with these files (a Dockerfile among them). */
+function context(files: Record<string, string>): string {
+  const dir = path.join(sb.dir, `ctx${n++}`);
+  for (const [name, body] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), body);
+  }
+  return dir;
+}
+
+describe('build', () => {
+  test('every config instruction lands in the image config; RUN/COPY/WORKDIR in its files', () => {
+    const dir = context({
+      'Dockerfile': [
+        'FROM busybox',
+        'ARG WHO=world',
+        'ENV GREETING="hi there" EMPTY=',
+        'LABEL org.test=one "two words"=2',
+        'WORKDIR /app',
+        'WORKDIR sub',
+        'COPY a.txt ./',
+        'RUN echo "$GREETING $WHO" > run.txt',
+        'SHELL ["/bin/sh", "-c"]',
+        'USER 1000:1000',
+        'EXPOSE 8080 53/udp',
+        'VOLUME ["/data"]',
+        'STOPSIGNAL SIGUSR1',
+        'HEALTHCHECK --interval=5s --retries=4 CMD test -f /app/sub/a.txt',
+        'ONBUILD RUN echo triggered > /tmp/onbuild.txt',
+        'ENTRYPOINT ["/bin/cat"]',
+        'CMD ["/app/sub/run.txt"]',
+        '',
+      ].join('\n'),
+      'a.txt': 'from the context\n',
+    });
+    ok(['build', '-t', 'cfg:1', '--label', 'extra=yes', dir]);
+    const c = inspect('cfg:1').Config;
+    assert.equal(c.User, '1000:1000');
+    assert.equal(c.WorkingDir, '/app/sub');
+    assert.deepEqual(c.Entrypoint, ['/bin/cat']);
+    assert.deepEqual(c.Cmd, ['/app/sub/run.txt']);
+    assert.ok(c.Env.includes('GREETING=hi there') && c.Env.includes('EMPTY='), JSON.stringify(c.Env));
+    assert.ok(!c.Env.some((e: string) => e.startsWith('WHO=')), 'ARG is not kept in the image env');
+    assert.deepEqual(c.ExposedPorts, { '8080/tcp': {}, '53/udp': {} });
+    assert.deepEqual(c.Volumes, { '/data': {} });
+    assert.equal(c.StopSignal, 'SIGUSR1');
+    assert.deepEqual(c.Labels, { 'org.test': 'one', 'two words': '2', extra: 'yes' });
+    assert.deepEqual(c.Healthcheck, { Test: ['CMD-SHELL', 'test -f /app/sub/a.txt'], Interval: 5_000_000_000, Retries: 4 });
+    assert.deepEqual(c.Shell, ['/bin/sh', '-c']);
+    assert.deepEqual(c.OnBuild, ['RUN echo triggered > /tmp/onbuild.txt']);
+    // metadata steps are empty history entries, RUN/COPY/WORKDIR ones carry a layer
+    const history = inspect('cfg:1').RootFS.Layers.length - inspect('busybox').RootFS.Layers.length;
+    assert.equal(history, 4, 'WORKDIR /app, WORKDIR sub, COPY, RUN');
+    // the default command of the result prints what RUN wrote, with the ENV and the ARG it saw
+    assert.equal(ok(['run', '--rm', 'cfg:1']).stdout, 'hi there world\n');
+    assert.equal(run('cfg:1', 'cat /app/sub/a.txt; stat -c %u:%g /app/sub/a.txt; id -u'), 'from the context\n0:0\n1000\n');
+    // ONBUILD runs when a later build starts FROM the image
+    const child = context({ 'Dockerfile': 'FROM cfg:1\nUSER 0\n' });
+    ok(['build', '-t', 'child:1', child]);
+    assert.equal(run('child:1', 'cat /tmp/onbuild.txt'), 'triggered\n');
+    assert.equal(inspect('child:1').Config.OnBuild, null, 'triggers do not carry over to the child');
+  });
+
+  test('build args: --build-arg overrides the default, undeclared ones warn; global ARG in FROM', () => {
+    const dir = context({ 'Dockerfile': 'ARG BASE=busybox\nFROM $BASE\nARG V=default\nRUN echo "v=$V" > /v.txt\n' });
+    const out = ok(['build', '-t', 'args:1', '--build-arg', 'V=given', '--build-arg', 'UNUSED=1', dir]).stdout;
+    assert.match(out, /\[Warning\] One or more build-args \[UNUSED\] were not consumed/);
+    assert.equal(run('args:1', 'cat /v.txt'), 'v=given\n');
+    ok(['build', '-t', 'args:2', dir]);
+    assert.equal(run('args:2', 'cat /v.txt'), 'v=default\n');
+  });
+
+  test('multi-stage: COPY --from a stage, only the target stage in the result, --target stops early', () => {
+    const dir = context({
+      'Dockerfile': [
+        'FROM busybox AS builder',
+        'RUN echo artifact > /artifact && mkdir /out && echo two > /out/two',
+        'FROM busybox AS other',
+        'RUN echo other > /other',
+        'FROM scratch',
+        'COPY --from=builder /artifact /out/ /result/',
+        'COPY --from=builder /bin/busybox /bin/cat',
+        'ENTRYPOINT ["/bin/cat"]',
+        '',
+      ].join('\n'),
+    });
+    ok(['build', '-t', 'ms:1', dir]);
+    assert.equal(ok(['run', '--rm', 'ms:1', '/result/artifact']).stdout, 'artifact\n');
+    assert.equal(ok(['run', '--rm', 'ms:1', '/result/two']).stdout, 'two\n');
+    assert.equal(inspect('ms:1').RootFS.Layers.length, 2, 'two COPY layers on scratch, nothing of the builder stage');
+    const q = ok(['build', '-q', '--target', 'other', '--iidfile', path.join(sb.dir, 'iid'), '-t', 'ms:other', dir]).stdout.trim();
+    assert.match(q, /^sha256:[a-f0-9]{64}$/, '-q prints only the id');
+    assert.equal(fs.readFileSync(path.join(sb.dir, 'iid'), 'utf8'), q);
+    assert.equal(run('ms:other', 'cat /other'), 'other\n');
+    assert.equal(inspect('ms:other').Id, q);
+  });
+
+  test('cache: an unchanged rebuild is all CACHED; touching one file rebuilds from its COPY on', () => {
+    const dir = context({
+      'Dockerfile': 'FROM busybox\nENV A=1\nCOPY one.txt /one.txt\nRUN echo run1 > /r1\nCOPY two.txt /two.txt\nRUN cat /two.txt > /r2\n',
+      'one.txt': '1\n', 'two.txt': '2\n',
+    });
+    const first = ok(['build', '-t', 'cache:1', dir]).stdout;
+    assert.doesNotMatch(first, /CACHED/);
+    const id1 = inspect('cache:1').Id;
+    const again = ok(['build', '-t', 'cache:1', dir]).stdout;
+    assert.equal((again.match(/CACHED/g) ?? []).length, 5, again);
+    assert.equal(inspect('cache:1').Id, id1, 'the same image');
+    fs.writeFileSync(path.join(dir, 'two.txt'), 'changed\n');
+    const third = ok(['build', '-t', 'cache:1', dir]).stdout;
+    assert.equal((third.match(/CACHED/g) ?? []).length, 3, third);
+    assert.match(third, /COPY two\.txt \/two\.txt\n(?!#\d+ CACHED)/);
+    assert.equal(run('cache:1', 'cat /r2'), 'changed\n');
+    const nocache = ok(['build', '--no-cache', '-t', 'cache:2', dir]).stdout;
+    assert.doesNotMatch(nocache, /CACHED/);
+  });
+
+  test('.dockerignore with an exception; wildcards; a symlink to outside the context is copied as a link only', () => {
+    const dir = context({
+      'Dockerfile': 'FROM busybox\nCOPY . /ctx/\nCOPY *.md /docs/\n',
+      '.dockerignore': '*.log\nsecret/\n!keep.log\n',
+      'a.log': 'ignored', 'keep.log': 'kept', 'secret/key': 'nope', 'x.md': 'x', 'y.md': 'y', 'z.txt': 'z',
+    });
+    fs.writeFileSync(path.join(sb.dir, 'outside-secret'), 'HOST SECRET\n');
+    fs.symlinkSync(path.join(sb.dir, 'outside-secret'), path.join(dir, 'escape'));
+    ok(['build', '-t', 'ign:1', dir]);
+    const listing = run('ign:1', 'ls -A /ctx | sort | tr "\\n" " "; ls /docs | tr "\\n" " "; readlink /ctx/escape; cat /ctx/escape 2>&1; true');
+    assert.match(listing, /^\.dockerignore Dockerfile escape keep\.log x\.md y\.md z\.txt x\.md y\.md /);
+    assert.ok(listing.includes(path.join(sb.dir, 'outside-secret')), 'the link itself');
+    assert.doesNotMatch(listing, /HOST SECRET/, 'never the host file it points to');
+    const r = sb.run(['build', context({ 'Dockerfile': 'FROM busybox\nCOPY a.log /\n', '.dockerignore': 'a.log', 'a.log': 'x' })]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /Dockerfile:2: .*"a\.log": not found in the build context or excluded by \.dockerignore/);
+  });
+
+  test('COPY --chown by name and --chmod; ADD of a local tar extracts; ADD of a URL is a clear error', () => {
+    const dir = context({
+      'Dockerfile': 'FROM busybox\nCOPY --chown=nobody:nogroup --chmod=0750 f.sh /f.sh\nCOPY --chown=123:456 f.sh /g.sh\nADD t.tar.gz /unpacked/\nADD plain.tar /plain/\n',
+      'f.sh': 'echo hi\n',
+    });
+    const src = path.join(sb.dir, 'tarsrc');
+    fs.mkdirSync(path.join(src, 'sub'), { recursive: true });
+    fs.writeFileSync(path.join(src, 'sub', 'in-tar'), 'from the tar\n');
+    assert.equal(spawnSync('tar', ['-czf', path.join(dir, 't.tar.gz'), '-C', src, 'sub']).status, 0);
+    assert.equal(spawnSync('tar', ['-cf', path.join(dir, 'plain.tar'), '-C', src, 'sub']).status, 0);
+    ok(['build', '-t', 'own:1', dir]);
+    assert.equal(run('own:1', 'stat -c "%U:%G %a" /f.sh; stat -c "%u:%g %a" /g.sh; cat /unpacked/sub/in-tar /plain/sub/in-tar'),
+      'nobody:nogroup 750\n123:456 644\nfrom the tar\nfrom the tar\n');
+    const r = sb.run(['build', context({ 'Dockerfile': 'FROM busybox\nADD http://example.com/x /x\n' })]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /Dockerfile:2: ADD from a URL is not supported here: no network/);
+  });
+
+  test('a failing RUN: its output and code shown, exit 1, no container or image left', () => {
+    const imagesBefore = ok(['images', '-q']).stdout;
+    const dir = context({ 'Dockerfile': 'FROM busybox\nRUN echo step-output && exit 7\n' });
+    const r = sb.run(['build', '-t', 'bad:1', dir]);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /step-output/);
+    assert.match(r.stderr, /Dockerfile:2: RUN echo step-output && exit 7 returned a non-zero code: 7/);
+    assert.equal(ok(['ps', '-aq']).stdout, '', 'the RUN container is gone');
+    assert.equal(ok(['images', '-q']).stdout, imagesBefore, 'no new image');
+    assert.deepEqual(sb.leftovers(), []);
+  });
+
+  test('RUN with --network none sees no interface but lo; a Dockerfile on stdin', () => {
+    const r = sb.run(['build', '--network', 'none', '-t', 'net:1', '-'], { input: 'FROM busybox\nRUN ls /sys/class/net > /ifaces\n' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(run('net:1', 'cat /ifaces'), 'lo\n');
+  });
+});
