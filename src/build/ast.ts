@@ -17,9 +17,11 @@ export interface Instruction {
   /** First and last line of the instruction (continuations included). */
   line: number;
   endLine: number;
-  /** Leading --name=value flags (COPY --from=x --chown=u:g, RUN --network=none, FROM --platform=...); repeated names keep every value. */
+  /** Leading --name=value flags (COPY --from=x --chown=u:g, RUN --network=none, FROM --platform=...); repeated names keep every value.
+   *  Keyed by the name without dashes ('from', 'chown'); a bare boolean flag (--link) is 'true'. Only docker's flags per
+   *  instruction are accepted (repeatable: RUN --mount, COPY/ADD --exclude). */
   flags: Record<string, string[]>;
-  /** JSON (exec) form: the array as written; shell form: undefined. */
+  /** JSON (exec) form: the array as written; shell form: undefined. HEALTHCHECK: the array after CMD (`text` keeps "CMD ..."). */
   json?: string[];
   /** The instruction's text after keyword and flags, continuations joined (escape char + newline removed), not expanded. */
   text: string;
