@@ -179,6 +179,34 @@ describe('build', () => {
     assert.deepEqual(sb.leftovers(), []);
   });
 
+  test('heredocs (RUN <<EOF, COPY <<file), ADD of bzip2/xz tars, a tar context on stdin with -f inside it', () => {
+    const dir = context({
+      'Other.df': [
+        'FROM busybox',
+        'ARG NAME=heredoc',
+        'ADD a.tar.bz2 /bz/',
+        'ADD a.tar.xz /xz',
+        'COPY <<greet.txt /etc/',
+        'hello $NAME',
+        'greet.txt',
+        'RUN <<EOF',
+        'echo run-body > /hd',
+        'echo line2 >> /hd',
+        'EOF',
+        '',
+      ].join('\n'),
+      'src/f': 'data\n',
+    });
+    assert.equal(spawnSync('tar', ['-cjf', 'a.tar.bz2', 'src'], { cwd: dir }).status, 0);
+    assert.equal(spawnSync('tar', ['-cJf', 'a.tar.xz', 'src'], { cwd: dir }).status, 0);
+    ok(['build', '-f', path.join(dir, 'Other.df'), '-t', 'hd:1', dir]);
+    assert.equal(run('hd:1', 'cat /bz/src/f /xz/src/f /etc/greet.txt /hd'), 'data\ndata\nhello heredoc\nrun-body\nline2\n');
+    const tar = spawnSync('tar', ['-c', '-C', dir, '.']);
+    const r = sb.run(['build', '-q', '-f', 'Other.df', '-'], { input: tar.stdout });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), inspect('hd:1').Id, 'the same steps from a tar context: every step cached');
+  });
+
   test('RUN with --network none sees no interface but lo; a Dockerfile on stdin', () => {
     const r = sb.run(['build', '--network', 'none', '-t', 'net:1', '-'], { input: 'FROM busybox\nRUN ls /sys/class/net > /ifaces\n' });
     assert.equal(r.code, 0, r.stderr);

@@ -97,7 +97,7 @@ export const command: CommandDefinition<BuildCliOptions> = {
     const result = await engineFor(ctx).buildImage(
       { tags: opts.tags, buildArgs: opts.buildArgs, labels: opts.labels, noCache: opts.noCache, pull: opts.pull, network: opts.network,
         ...(opts.target !== undefined ? { target: opts.target } : {}) },
-      { context, ...(opts.file !== undefined && opts.file !== '-' ? { dockerfile: path.resolve(opts.file) } : {}), ...(dockerfileText !== undefined ? { dockerfileText } : {}) },
+      { context, ...(opts.file !== undefined && opts.file !== '-' ? { dockerfile: opts.context === '-' ? opts.file : path.resolve(opts.file) } : {}), ...(dockerfileText !== undefined ? { dockerfileText } : {}) },
       progress,
     );
     if (opts.iidfile) fs.writeFileSync(opts.iidfile, result.id);

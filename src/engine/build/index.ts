@@ -55,6 +55,6 @@ function parseWithExit(text: string): Dockerfile {
   try {
     return parseDockerfile(text);
   } catch (err) {
-    throw new InvalidArgumentError(`failed to parse Dockerfile: ${(err as Error).message}`, { exitCode: 1, cause: err });
+    throw new InvalidArgumentError((err as Error).message, { exitCode: 1, cause: err }); // the parser names Dockerfile:LINE
   }
 }
