@@ -13,6 +13,7 @@ import * as images from './handlers/images';
 import * as networks from './handlers/networks';
 import * as volumes from './handlers/volumes';
 import { events } from './handlers/events';
+import { build } from './handlers/build';
 
 export function apiRoutes(): Router<Handler> {
   return new Router<Handler>()
@@ -23,6 +24,7 @@ export function apiRoutes(): Router<Handler> {
     .add('GET', '/system/df', system.systemDf)
     .add('POST', '/auth', system.auth)
     .add('POST', '/build/prune', system.buildPrune)
+    .add('POST', '/build', build)
 
     .add('POST', '/containers/create', containers.create)
     .add('GET', '/containers/json', containers.list)

@@ -212,4 +212,28 @@ describe('build', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(run('net:1', 'cat /ifaces'), 'lo\n');
   });
+
+  test('the docker CLI builds through the Engine API (POST /build, DOCKER_BUILDKIT=0)', { skip: spawnSync('docker', ['--version']).status === 0 ? false : 'no docker CLI' }, async () => {
+    const sock = path.join(sb.dir, 'api.sock');
+    const service = sb.spawn(['system', 'service', '--host', `unix://${sock}`]);
+    const exited = new Promise((resolve) => service.on('exit', resolve));
+    try {
+      for (let i = 0; i < 200 && !fs.existsSync(sock); i++) await new Promise((r) => setTimeout(r, 50));
+      const env = { PATH: process.env.PATH, HOME: sb.dir, DOCKER_HOST: `unix://${sock}`, DOCKER_BUILDKIT: '0' };
+      const dir = context({ 'Dockerfile': 'FROM busybox\nARG X=1\nCOPY f /f\nRUN echo "arg=$X" >> /f\nCMD ["cat", "/f"]\n', 'f': 'from-api\n' });
+      const built = spawnSync('docker', ['build', '-t', 'api:1', '--build-arg', 'X=7', dir], { env, encoding: 'utf8', timeout: 60_000 });
+      assert.equal(built.status, 0, built.stderr);
+      assert.match(built.stdout, /Successfully tagged api:1/);
+      const q = spawnSync('docker', ['build', '-q', '-t', 'api:1', '--build-arg', 'X=7', dir], { env, encoding: 'utf8', timeout: 60_000 });
+      assert.equal(q.stdout.trim(), inspect('api:1').Id, '-q through the API: the cached image id');
+      assert.equal(ok(['run', '--rm', 'api:1']).stdout, 'from-api\narg=7\n');
+      const bad = context({ 'Dockerfile': 'FROM busybox\nRUN echo failing; exit 4\n' });
+      const failed = spawnSync('docker', ['build', bad], { env, encoding: 'utf8', timeout: 60_000 });
+      assert.equal(failed.status, 1);
+      assert.match(failed.stdout + failed.stderr, /Dockerfile:2: RUN echo failing; exit 4 returned a non-zero code: 4/);
+    } finally {
+      service.kill('SIGTERM');
+      await exited;
+    }
+  });
 });

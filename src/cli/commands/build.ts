@@ -89,6 +89,14 @@ export const command: CommandDefinition<BuildCliOptions> = {
         dockerfileText = input.toString('utf8');
       }
     }
+    if (opts.file !== undefined && opts.file !== '-' && opts.context !== '-') {
+      // docker's -f is relative to the working directory and may lie outside the context: the CLI reads it
+      try {
+        dockerfileText = fs.readFileSync(path.resolve(opts.file), 'utf8');
+      } catch {
+        throw new InvalidArgumentError(`unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat ${path.resolve(opts.file)}: no such file or directory`, { exitCode: 1 });
+      }
+    }
     if (opts.file === '-') {
       if (opts.context === '-') throw new InvalidArgumentError('invalid argument: can\'t use stdin for both build context and dockerfile');
       dockerfileText = (await readAll(process.stdin)).toString('utf8');
@@ -97,7 +105,7 @@ export const command: CommandDefinition<BuildCliOptions> = {
     const result = await engineFor(ctx).buildImage(
       { tags: opts.tags, buildArgs: opts.buildArgs, labels: opts.labels, noCache: opts.noCache, pull: opts.pull, network: opts.network,
         ...(opts.target !== undefined ? { target: opts.target } : {}) },
-      { context, ...(opts.file !== undefined && opts.file !== '-' ? { dockerfile: opts.context === '-' ? opts.file : path.resolve(opts.file) } : {}), ...(dockerfileText !== undefined ? { dockerfileText } : {}) },
+      { context, ...(opts.file !== undefined && opts.file !== '-' ? { dockerfile: opts.file } : {}), ...(dockerfileText !== undefined ? { dockerfileText } : {}) },
       progress,
     );
     if (opts.iidfile) fs.writeFileSync(opts.iidfile, result.id);

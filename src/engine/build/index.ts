@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import type { Dockerfile } from '../../build/ast';
 import { parseDockerfile } from '../../build/parse';
 import { extractLayer } from '../../archive/extract';
+import { readFileInRoot } from '../../storage/root-fd';
 import { InvalidArgumentError, NotFoundError } from '../../errors/errors';
 import type { EngineDeps } from '../lifecycle/context';
 import { Builder, type BuildOptions, type BuildProgress, type BuildResult } from './builder';
@@ -15,8 +16,9 @@ export type { BuildOptions, BuildProgress, BuildResult } from './builder';
 export interface BuildSource {
   /** A context directory, or a tar of it. */
   context: string | Readable | undefined;
-  /** Path of the Dockerfile relative to the context (default "Dockerfile"), unless its text is given. */
+  /** Path of the Dockerfile inside the context (default "Dockerfile"; confined to it), unless its text is given. */
   dockerfile?: string;
+  /** The Dockerfile itself (the CLI's -f outside the context, or -f -); dockerfile then only names it in errors. */
   dockerfileText?: string;
 }
 
@@ -37,12 +39,9 @@ export async function buildImage(deps: EngineDeps, opts: Omit<BuildOptions, 'doc
     const name = source.dockerfile ?? 'Dockerfile';
     let text = source.dockerfileText;
     if (text === undefined) {
-      const file = path.isAbsolute(name) ? name : path.join(dir, name);
-      try {
-        text = fs.readFileSync(file, 'utf8');
-      } catch {
-        throw new NotFoundError(`unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat ${file}: no such file or directory`, { exitCode: 1 });
-      }
+      // an API client names a path in its context: read inside it, symlinks resolved within the context only
+      text = readFileInRoot(dir, name);
+      if (text === undefined) throw new NotFoundError(`unable to prepare context: cannot find the Dockerfile ${name} in the build context`, { exitCode: 1 });
     }
     const df = parseWithExit(text);
     return await new Builder(deps, { ...opts, dockerfileName: path.basename(name) }, dir, progress, parseWithExit).build(df);
