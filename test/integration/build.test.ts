@@ -236,4 +236,74 @@ describe('build', () => {
       await exited;
     }
   });
+
+  test('equivalence with buildah bud on the same Dockerfile: the same config and the same files', { skip: spawnSync('buildah', ['--version']).status === 0 ? false : 'buildah is not installed' }, () => {
+    const dir = context({
+      'Dockerfile': [
+        'FROM busybox',
+        'ENV A=1 B="two words"',
+        'WORKDIR /app',
+        'COPY f ./f',
+        'COPY --chmod=0640 --chown=12:34 d /app/d/',
+        'RUN echo built > /app/g && chmod 600 /app/g && ln -s g /app/link && rm /bin/vi',
+        'USER 1000:1000',
+        'EXPOSE 80 53/udp',
+        'VOLUME /data',
+        'LABEL k=v',
+        'ENTRYPOINT ["/bin/sh", "-c"]',
+        'CMD ["cat /app/g"]',
+        '',
+      ].join('\n'),
+      'f': 'hi\n', 'd/x': 'x\n', 'd/sub/y': 'y\n',
+    });
+    ok(['build', '-t', 'eq:1', dir]);
+    ok(['save', '-o', path.join(sb.dir, 'busybox.tar'), 'busybox']);
+    const b = ['--root', path.join(sb.dir, 'buildah-root'), '--runroot', path.join(sb.dir, 'buildah-run'), '--storage-driver', 'vfs'];
+    const buildah = (args: string[]) => {
+      const r = spawnSync('buildah', [...b, ...args], { encoding: 'utf8', timeout: 120_000 });
+      assert.equal(r.status, 0, `buildah ${args.join(' ')}: ${r.stderr}`);
+      return r.stdout.trim();
+    };
+    let ctr: string | undefined;
+    try {
+      buildah(['bud', '--isolation', 'chroot', '-q', '-t', 'eq:1', '--from', `docker-archive:${path.join(sb.dir, 'busybox.tar')}`, dir]);
+      const theirs = JSON.parse(buildah(['inspect', '--type', 'image', 'eq:1'])).OCIv1.config;
+      delete theirs.Labels['io.buildah.version'];
+      const mine = inspect('eq:1').Config;
+      for (const key of ['Env', 'Cmd', 'Entrypoint', 'WorkingDir', 'User', 'ExposedPorts', 'Labels', 'Volumes']) {
+        assert.deepEqual(mine[key], theirs[key], key);
+      }
+      // the files: buildah's rootfs mounted, ours exported from a container of the image
+      ctr = buildah(['from', 'eq:1']);
+      const theirRoot = buildah(['mount', ctr]);
+      const ourRoot = path.join(sb.dir, 'eq-export');
+      fs.mkdirSync(ourRoot);
+      ok(['create', '--name', 'eqc', 'eq:1']);
+      ok(['export', '-o', path.join(sb.dir, 'eq.tar'), 'eqc']);
+      ok(['rm', 'eqc']);
+      assert.equal(spawnSync('tar', ['-xpf', path.join(sb.dir, 'eq.tar'), '-C', ourRoot]).status, 0);
+      const engineFiles = new Set(['etc/hosts', 'etc/hostname', 'etc/resolv.conf', 'dev', 'proc', 'sys']);
+      const tree = (root: string) => {
+        const out: string[] = [];
+        const walk = (rel: string) => {
+          for (const name of fs.readdirSync(path.join(root, rel)).sort()) {
+            const r = rel ? `${rel}/${name}` : name;
+            if (engineFiles.has(r)) continue;
+            const st = fs.lstatSync(path.join(root, r));
+            const what = st.isSymbolicLink() ? `-> ${fs.readlinkSync(path.join(root, r))}`
+              : st.isFile() ? fs.readFileSync(path.join(root, r)).toString('base64').slice(0, 64) : st.isDirectory() ? 'dir' : 'other';
+            out.push(`${r} ${(st.mode & 0o7777).toString(8)} ${st.uid}:${st.gid} ${what}`);
+            if (st.isDirectory()) walk(r);
+          }
+        };
+        walk('');
+        return out;
+      };
+      assert.deepEqual(tree(ourRoot), tree(theirRoot));
+    } finally {
+      if (ctr) spawnSync('buildah', [...b, 'rm', ctr]);
+      spawnSync('buildah', [...b, 'rmi', '-a', '-f']);
+      spawnSync('umount', ['-R', path.join(sb.dir, 'buildah-root')]);
+    }
+  });
 });

@@ -38,7 +38,7 @@ export interface CopyPlan {
   hash: string;
 }
 
-type Item = { dest: string; type: 'file' | 'dir' | 'symlink'; mode: number; mtime: number; link?: string; data?: () => Buffer; abs?: string; archive?: boolean };
+type Item = { dest: string; root?: boolean; type: 'file' | 'dir' | 'symlink'; mode: number; mtime: number; link?: string; data?: () => Buffer; abs?: string; archive?: boolean };
 
 function archiveKind(head: Buffer): 'gzip' | 'bzip2' | 'xz' | 'tar' | undefined {
   if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
@@ -66,7 +66,7 @@ export function planCopy(req: CopyRequest): CopyPlan {
         for (const e of req.tree.walk(hit.rel)) {
           const sub = path.posix.relative(hit.rel, e.rel);
           const dest = sub ? path.posix.join(destRoot, sub) : destRoot;
-          items.push(itemOf(e, dest, false));
+          items.push({ ...itemOf(e, dest, false), root: !sub });
         }
       } else {
         const base = path.posix.basename(hit.rel);
@@ -97,7 +97,8 @@ export function planCopy(req: CopyRequest): CopyPlan {
         yield* archiveEntries(it.abs, p);
         continue;
       }
-      const mode = req.chmod ?? it.mode;
+      // the directory a directory source's contents go into is made, not copied: --chmod is for what is copied (as buildah)
+      const mode = it.root && req.chmod !== undefined ? 0o755 : req.chmod ?? it.mode;
       const base = { path: p, uid: owner.uid, gid: owner.gid, mtime: it.mtime };
       if (it.type === 'dir') yield { entry: { ...base, type: 'dir', mode } };
       else if (it.type === 'symlink') yield { entry: { ...base, type: 'symlink', mode: 0o777, linkpath: it.link ?? '' } };
