@@ -7,6 +7,9 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { useSandbox } from '../helpers/sandbox';
+import { COMPOSE_APP } from '../helpers/app-images';
+import * as http from 'node:http';
+import * as net from 'node:net';
 
 const sb = useSandbox('build');
 const ok = sb.ok;
@@ -304,6 +307,51 @@ describe('build', () => {
       if (ctr) spawnSync('buildah', [...b, 'rm', ctr]);
       spawnSync('buildah', [...b, 'rmi', '-a', '-f']);
       spawnSync('umount', ['-R', path.join(sb.dir, 'buildah-root')]);
+    }
+  });
+
+  // the chapter-7 app (flask counting hits in redis) built from the Debian rootfs the compose tests cache
+  const appCache = process.env.MYDOCKER_TEST_IMAGE_CACHE ?? '/var/cache/mydocker-test-images';
+  const rootfsTar = fs.existsSync(appCache) ? fs.readdirSync(appCache).find((f) => /^app-rootfs-.*\.tar$/.test(f)) : undefined;
+  test('the chapter-7 flask + redis app, built from a Debian rootfs, counts its hits', { skip: rootfsTar ? false : `no cached Debian app rootfs in ${appCache} (test/fixtures/make-app-images.sh makes it)` }, async () => {
+    ok(['import', path.join(appCache, rootfsTar!), 'debian-app:base']);
+    const dir = context({
+      'Dockerfile.web': 'FROM debian-app:base\nRUN rm -rf /app\nWORKDIR /app\nCOPY app.py .\nENV PYTHONUNBUFFERED=1\nEXPOSE 5000\nCMD ["python3", "app.py"]\n',
+      'Dockerfile.redis': 'FROM debian-app:base\nEXPOSE 6379\nCMD ["redis-server", "--protected-mode", "no", "--save", ""]\n',
+    });
+    fs.copyFileSync(path.join(COMPOSE_APP, 'app.py'), path.join(dir, 'app.py'));
+    ok(['build', '-f', path.join(dir, 'Dockerfile.web'), '-t', 'ch7/web', dir]);
+    ok(['build', '-f', path.join(dir, 'Dockerfile.redis'), '-t', 'ch7/redis', dir]);
+    assert.equal(run('ch7/web', 'cat /app/app.py | grep -c get_hit_count'), '2\n');
+    const port = await new Promise<number>((resolve) => {
+      const srv = net.createServer().listen(0, '127.0.0.1', () => {
+        const p = (srv.address() as net.AddressInfo).port;
+        srv.close(() => resolve(p));
+      });
+    });
+    ok(['network', 'create', 'ch7net']);
+    try {
+      ok(['run', '-d', '--name', 'redis', '--network', 'ch7net', 'ch7/redis']);
+      ok(['run', '-d', '--name', 'web', '--network', 'ch7net', '-p', `127.0.0.1:${port}:5000`, 'ch7/web']);
+      const get = () => new Promise<string>((resolve, reject) => {
+        http.get({ host: '127.0.0.1', port, path: '/' }, (res) => {
+          let body = '';
+          res.on('data', (c) => (body += c));
+          res.on('end', () => resolve(body));
+        }).on('error', reject);
+      });
+      let first: string | undefined;
+      for (let i = 0; i < 100 && first === undefined; i++) {
+        first = await get().catch(async () => {
+          await new Promise((r) => setTimeout(r, 200)); // the app is still starting
+          return undefined;
+        });
+      }
+      assert.equal(first, 'Hello World! I have been seen 1 times.\n');
+      assert.equal(await get(), 'Hello World! I have been seen 2 times.\n');
+    } finally {
+      sb.run(['rm', '-f', 'web', 'redis']);
+      sb.run(['network', 'rm', 'ch7net']);
     }
   });
 });
