@@ -20,7 +20,8 @@ import { BuildContext } from './context';
 import { planCopy, type SourceTree } from './copy';
 import { LayersTree, readFileInLayers, statInLayers } from './layers-tree';
 import { runStep } from './run-step';
-import { expandWord, keyValues, splitWords, type Lookup } from './words';
+import { expandWord, expandWords as splitWords, type VarLookup as Lookup } from '../../build/expand';
+import { nameValues } from '../../build/name-values';
 
 export interface BuildOptions {
   /** The Dockerfile's name as the user gave it, for "Dockerfile:LINE" in errors. */
@@ -159,7 +160,7 @@ export class Builder {
     // global ARGs: their defaults, overridden by --build-arg; only FROM lines (and ARG re-declarations) see them
     const globals = new Map<string, string | undefined>();
     for (const ins of df.globalArgs) {
-      for (const [k, v] of this.argDecl(ins, (n) => globals.get(n))) {
+      for (const [k, v] of this.argDecl(ins, (n) => globals.get(n), df.escape)) {
         globals.set(k, this.opts.buildArgs[k] ?? v);
         this.usedArgs.add(k);
       }
@@ -187,16 +188,15 @@ export class Builder {
   }
 
   /** ARG name[=default]… → [name, value] pairs (value expanded with what the declaration sees). */
-  private argDecl(ins: Instruction, lookup: Lookup): [string, string | undefined][] {
-    return splitWords(ins.text, lookup, '\\').map((w) => {
-      const eq = w.indexOf('=');
-      if (eq === 0) throw fail(this.where(ins), 'ARG requires a name');
-      return eq < 0 ? [w, undefined] : [w.slice(0, eq), w.slice(eq + 1)];
+  private argDecl(ins: Instruction, lookup: Lookup, escape = '\\'): [string, string | undefined][] {
+    return nameValues(ins, lookup, escape).map(({ name, value }) => {
+      if (!name) throw fail(this.where(ins), 'ARG requires a name');
+      return [name, value];
     });
   }
 
-  private async resolveFrom(stage: Stage, globals: Map<string, string | undefined>): Promise<StageState> {
-    const ref = expandWord(stage.baseRef, (n) => globals.get(n), '\\');
+  private async resolveFrom(stage: Stage, globals: Map<string, string | undefined>, escape: string): Promise<StageState> {
+    const ref = expandWord(stage.baseRef, (n) => globals.get(n), escape);
     const where = this.where(stage.from);
     const fresh = (image: ImageRecord | undefined, prev?: StageState): StageState => ({
       image, config: prev ? { ...prev.config } : { ...(image?.config ?? {}) },
@@ -244,7 +244,7 @@ export class Builder {
     const label = stage.name ?? `stage-${stage.index}`;
     this.step++;
     this.progress(`#${this.step} [${label} 1/${total}] ${instructionText(stage.from)}\n`);
-    const state = await this.resolveFrom(stage, globals);
+    const state = await this.resolveFrom(stage, globals, df.escape);
     const triggers = state.config.OnBuild ?? [];
     if (triggers.length) {
       // ONBUILD triggers of the base run first, then are dropped from the new image (as docker does)
@@ -300,7 +300,7 @@ export class Builder {
     try {
       switch (ins.keyword) {
         case 'ARG': {
-          for (const [k, v] of this.argDecl(ins, lookup)) {
+          for (const [k, v] of this.argDecl(ins, lookup, esc)) {
             this.usedArgs.add(k);
             const given = this.opts.buildArgs[k];
             const value = given ?? v ?? (globals.has(k) ? globals.get(k) : undefined);
@@ -310,13 +310,19 @@ export class Builder {
         }
         case 'ENV': {
           let env = cfg.Env;
-          for (const [k, v] of keyValues(ins.text, lookup, esc, 'ENV')) env = setEnv(env, k, v);
+          for (const { name, value } of nameValues(ins, lookup, esc)) {
+            if (!name || value === undefined) throw fail(where, `ENV names can not be blank and need a value: ${ins.text}`);
+            env = setEnv(env, name, value);
+          }
           cfg.Env = env;
           return await meta(`ENV ${ins.text}`);
         }
         case 'LABEL': {
           const labels = { ...(cfg.Labels ?? {}) };
-          for (const [k, v] of keyValues(ins.text, lookup, esc, 'LABEL')) labels[k] = v;
+          for (const { name, value } of nameValues(ins, lookup, esc)) {
+            if (!name || value === undefined) throw fail(where, `LABEL names can not be blank and need a value: ${ins.text}`);
+            labels[name] = value;
+          }
           cfg.Labels = labels;
           return await meta(`LABEL ${ins.text}`);
         }
