@@ -210,6 +210,21 @@ describe('build', () => {
     assert.equal(r.stdout.trim(), inspect('hd:1').Id, 'the same steps from a tar context: every step cached');
   });
 
+  test('Ctrl-C during a RUN: the build stops, exit 1, its RUN container is killed and removed', async () => {
+    const dir = context({ 'Dockerfile': 'FROM busybox\nRUN echo started; sleep 60\nRUN echo never > /never\n' });
+    const child = sb.spawn(['build', '-t', 'cancelled:1', dir]);
+    let err = '';
+    child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    for (let i = 0; i < 300 && ok(['ps', '-q']).stdout === ''; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.notEqual(ok(['ps', '-q']).stdout, '', 'the RUN container is running');
+    child.kill('SIGINT');
+    assert.equal(await exited, 1);
+    assert.match(err, /Dockerfile:2: the build was cancelled during RUN echo started; sleep 60/);
+    assert.equal(ok(['ps', '-aq']).stdout, '');
+    assert.notEqual(sb.run(['image', 'inspect', 'cancelled:1']).code, 0, 'nothing tagged');
+  });
+
   test('RUN with --network none sees no interface but lo; a Dockerfile on stdin', () => {
     const r = sb.run(['build', '--network', 'none', '-t', 'net:1', '-'], { input: 'FROM busybox\nRUN ls /sys/class/net > /ifaces\n' });
     assert.equal(r.code, 0, r.stderr);

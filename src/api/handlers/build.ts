@@ -30,7 +30,7 @@ export const build: Handler = async (ctx, req, reply) => {
   const dockerfile = strQuery(q, 'dockerfile');
   const opts = {
     tags: q.getAll('t').filter(Boolean), buildArgs: jsonMap(strQuery(q, 'buildargs'), 'buildargs'), labels: jsonMap(strQuery(q, 'labels'), 'labels'),
-    noCache: boolQuery(q, 'nocache'), pull: boolQuery(q, 'pull'), network: !network || network === 'default' ? 'bridge' : network,
+    noCache: boolQuery(q, 'nocache'), pull: boolQuery(q, 'pull'), signal: req.signal, network: !network || network === 'default' ? 'bridge' : network,
     ...(target ? { target } : {}),
   };
   await withProgress(reply, async (progress) => {

@@ -101,13 +101,21 @@ export const command: CommandDefinition<BuildCliOptions> = {
       if (opts.context === '-') throw new InvalidArgumentError('invalid argument: can\'t use stdin for both build context and dockerfile');
       dockerfileText = (await readAll(process.stdin)).toString('utf8');
     }
+    // Ctrl-C / SIGTERM cancel the build: the engine kills and removes a running RUN container before we exit
+    const cancel = new AbortController();
+    const onSignal = () => cancel.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
     const progress = opts.quiet ? () => undefined : (text: string) => void ctx.io.stdout.write(text);
     const result = await engineFor(ctx).buildImage(
       { tags: opts.tags, buildArgs: opts.buildArgs, labels: opts.labels, noCache: opts.noCache, pull: opts.pull, network: opts.network,
-        ...(opts.target !== undefined ? { target: opts.target } : {}) },
+        signal: cancel.signal, ...(opts.target !== undefined ? { target: opts.target } : {}) },
       { context, ...(opts.file !== undefined && opts.file !== '-' ? { dockerfile: opts.file } : {}), ...(dockerfileText !== undefined ? { dockerfileText } : {}) },
       progress,
-    );
+    ).finally(() => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    });
     if (opts.iidfile) fs.writeFileSync(opts.iidfile, result.id);
     if (opts.quiet) ctx.io.stdout.write(`${result.id}\n`);
     return 0;

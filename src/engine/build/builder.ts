@@ -34,6 +34,8 @@ export interface BuildOptions {
   labels: Record<string, string>;
   /** RUN's network mode (default: bridge, as docker's build). */
   network: string;
+  /** Cancels the build: a running RUN container is killed and removed, no further step starts. */
+  signal?: AbortSignal;
 }
 
 /** Progress text as it happens (lines end with \n). */
@@ -261,6 +263,7 @@ export class Builder {
     let n = 1;
     for (const ins of stage.instructions) {
       n++;
+      if (this.opts.signal?.aborted) throw new InvalidArgumentError('the build was cancelled', { exitCode: 1 });
       this.step++;
       this.progress(`#${this.step} [${label} ${n}/${total}] ${instructionText(ins)}\n`);
       await this.instruction(df, ins, state, globals);
@@ -484,7 +487,7 @@ export class Builder {
     await this.commitLayer(state, key, createdBy, state.config, async () => {
       const r = await runStep(this.deps, {
         image, config: state.config, argv, extraEnv: args, network, where: this.where(ins),
-        shown: `RUN ${ins.json ? JSON.stringify(ins.json) : ins.text}`,
+        shown: `RUN ${ins.json ? JSON.stringify(ins.json) : ins.text}`, ...(this.opts.signal ? { signal: this.opts.signal } : {}),
         output: (data) => this.progress(data.toString('utf8').split(/(?<=\n)/).map((l) => `#${this.step} ${l}`).join('')),
       });
       return r.diffId;

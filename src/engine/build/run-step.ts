@@ -11,6 +11,7 @@ import { containerIds, treeEntries } from '../export';
 import { store, viewContainer, type EngineDeps } from '../lifecycle/context';
 import { removeContainer } from '../lifecycle/remove';
 import { runContainer } from '../lifecycle/run';
+import { killContainer } from '../lifecycle/stop';
 import * as fs from 'node:fs';
 
 export interface RunStep {
@@ -24,6 +25,8 @@ export interface RunStep {
   where: string;
   shown: string;
   output: (data: Buffer) => void;
+  /** The build was cancelled (Ctrl-C, the API client went away): the RUN container is killed, then removed. */
+  signal?: AbortSignal;
 }
 
 /** Runs the step; resolves with the new layer's diffID. */
@@ -45,10 +48,14 @@ export async function runStep(deps: EngineDeps, step: RunStep): Promise<{ diffId
     const result = await runContainer(specToRunOptions(spec), deps, async (client, _state, record) => {
       id = record.id;
       client.onOutput((_s, data) => step.output(data));
+      const cancel = () => void killContainer(deps, record.id).catch(() => undefined);
+      if (step.signal?.aborted) cancel();
+      else step.signal?.addEventListener('abort', cancel, { once: true });
       return { detached: false };
     });
     id = result.id;
     const code = result.exit?.exitCode ?? -1;
+    if (step.signal?.aborted) throw new InvalidArgumentError(`${step.where}: the build was cancelled during ${step.shown}`, { exitCode: 1 });
     if (code !== 0) {
       throw new InvalidArgumentError(`${step.where}: ${step.shown} returned a non-zero code: ${code}`, { exitCode: 1 });
     }
