@@ -229,6 +229,9 @@ describe('build', () => {
     const r = sb.run(['build', '--network', 'none', '-t', 'net:1', '-'], { input: 'FROM busybox\nRUN ls /sys/class/net > /ifaces\n' });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(run('net:1', 'cat /ifaces'), 'lo\n');
+    const viaImage = sb.run(['image', 'build', '-q', '-t', 'net:2', '-'], { input: 'FROM busybox\nCMD ["echo", "image build"]\n' });
+    assert.equal(viaImage.code, 0, viaImage.stderr);
+    assert.equal(ok(['run', '--rm', 'net:2']).stdout, 'image build\n', 'docker image build is the same verb');
   });
 
   test('the docker CLI builds through the Engine API (POST /build, DOCKER_BUILDKIT=0)', { skip: spawnSync('docker', ['--version']).status === 0 ? false : 'no docker CLI' }, async () => {

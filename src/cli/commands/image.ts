@@ -62,6 +62,7 @@ const prune: CommandDefinition<{ all: boolean; force: boolean }> = {
 const same = (name: string, load: Loader, aliases: string[] = []) => lazyVerb(COMMAND_SUMMARIES[name]?.summary ?? '', load, aliases);
 
 export const command = commandGroup('image', 'Manage images', {
+  build: same('build', () => import('./build')),
   history: same('history', () => import('./history')),
   import: same('import', () => import('./import')),
   inspect: inlineVerb(inspect as AnyCommand),
