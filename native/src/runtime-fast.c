@@ -247,7 +247,11 @@ int main(int argc, char **argv) {
   for (;;) {
     ssize_t n = read(fd, &byte, 1);
     if (n == 1) break;
-    if (!alive()) die("cannot start container: its init died");
+    if (!alive()) {
+      /* a short command may take the byte, exec and exit between the read and this check: read once more */
+      if (read(fd, &byte, 1) == 1) break;
+      die("cannot start container: its init died");
+    }
     usleep(500);
   }
   close(fd);

@@ -15,15 +15,22 @@ export async function startContainer(container: RuntimeContainer, log: Logger, o
   const fd = fs.openSync(container.fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   try {
     const buf = Buffer.alloc(1);
-    for (;;) {
-      let n = 0;
+    const readByte = (): boolean => {
       try {
-        n = fs.readSync(fd, buf, 0, 1, null);
+        return fs.readSync(fd, buf, 0, 1, null) === 1;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+        return false;
       }
-      if (n === 1) break;
-      if (!processAlive(state.pid, state.pidStartTime)) throw new FailedPreconditionError(`cannot start container ${container.id}: its init died`);
+    };
+    for (;;) {
+      if (readByte()) break;
+      // A short command may get the byte, exec and exit between that read and this check: the byte
+      // then still waits in the fifo, and the container did start.
+      if (!processAlive(state.pid, state.pidStartTime)) {
+        if (readByte()) break;
+        throw new FailedPreconditionError(`cannot start container ${container.id}: its init died`);
+      }
       await new Promise((r) => setTimeout(r, 1));
     }
   } finally {
