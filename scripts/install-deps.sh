@@ -7,6 +7,8 @@ packages=(
   hyperfine        # bench/
   iproute2 procps util-linux python3 jq
   tini             # run --init: /usr/bin/tini-static is bound into the container as its PID 1
+  crun             # run --runtime crun: its refusal of this hybrid cgroup host is tested
+  buildah          # build tests: the same Dockerfile under buildah bud gives the same config and files; bench/build.sh
   containernetworking-plugins  # CNI plugins (bridge, host-local, portmap) that networks run
   iptables                     # NAT and forwarding rules of bridge networks; the plugins call it too
   curl                         # network tests reach published ports from the host
