@@ -147,6 +147,12 @@ describe('build', () => {
     assert.match(listing, /^\.dockerignore Dockerfile escape keep\.log x\.md y\.md z\.txt x\.md y\.md /);
     assert.ok(listing.includes(path.join(sb.dir, 'outside-secret')), 'the link itself');
     assert.doesNotMatch(listing, /HOST SECRET/, 'never the host file it points to');
+    // a path through a symlinked directory that leads out of the context is not in the context
+    const through = context({ 'Dockerfile': 'FROM busybox\nCOPY outdir/outside-secret /stolen\n' });
+    fs.symlinkSync(sb.dir, path.join(through, 'outdir'));
+    const t = sb.run(['build', through]);
+    assert.equal(t.code, 1);
+    assert.match(t.stderr, /"outdir\/outside-secret": not found in the build context/);
     const r = sb.run(['build', context({ 'Dockerfile': 'FROM busybox\nCOPY a.log /\n', '.dockerignore': 'a.log', 'a.log': 'x' })]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /Dockerfile:2: .*"a\.log": not found in the build context or excluded by \.dockerignore/);

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InvalidArgumentError } from '../../errors/errors';
+import { RootFd } from '../../storage/root-fd';
 import { globRegExp, isIgnored, parseDockerignore, type IgnoreRule } from './dockerignore';
 
 export interface ContextEntry {
@@ -13,6 +14,8 @@ export interface ContextEntry {
   rel: string;
   abs: string;
   st: fs.Stats;
+  /** The directory abs lies in that reads are confined to (the context dir, or a layer dir). */
+  root?: string;
 }
 
 export class BuildContext {
@@ -49,7 +52,7 @@ export class BuildContext {
     const visit = (r: string) => {
       const abs = r ? path.join(this.dir, r) : this.dir;
       const st = fs.lstatSync(abs);
-      out.push({ rel: r, abs, st });
+      out.push({ rel: r, abs, st, root: this.dir });
       if (!st.isDirectory()) return;
       for (const name of fs.readdirSync(abs).sort()) {
         const child = r ? `${r}/${name}` : name;
@@ -72,7 +75,7 @@ export class BuildContext {
     if (this.ignored(cleaned)) throw notFound(src);
     const st = this.lookup(cleaned);
     if (!st) throw notFound(src);
-    return [{ rel: cleaned, abs: cleaned ? path.join(this.dir, cleaned) : this.dir, st }];
+    return [{ rel: cleaned, abs: cleaned ? path.join(this.dir, cleaned) : this.dir, st, root: this.dir }];
   }
 }
 
@@ -80,9 +83,23 @@ function notFound(src: string): InvalidArgumentError {
   return new InvalidArgumentError(`failed to compute cache key: "${src}": not found in the build context or excluded by .dockerignore`, { exitCode: 1 });
 }
 
-/** A regular file's bytes, opened without following a symlink swapped in after the walk. */
-export function readContextFile(abs: string): Buffer {
-  const fd = fs.openSync(abs, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+/**
+ * A regular file's bytes. With root (the context or layer dir the entry was found in) the open is one openat2
+ * confined to it (RESOLVE_IN_ROOT) and the final name is not followed: a directory or link swapped in after the
+ * walk can never lead out of the context.
+ */
+export function readContextFile(abs: string, root?: string): Buffer {
+  const flags = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK;
+  let fd: number;
+  if (root === undefined) fd = fs.openSync(abs, flags);
+  else {
+    const rootFd = RootFd.open(root);
+    try {
+      fd = rootFd.resolve(`/${path.relative(root, abs)}`, flags);
+    } finally {
+      rootFd.close();
+    }
+  }
   try {
     return fs.readFileSync(fd);
   } finally {

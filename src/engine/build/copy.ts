@@ -38,7 +38,7 @@ export interface CopyPlan {
   hash: string;
 }
 
-type Item = { dest: string; root?: boolean; type: 'file' | 'dir' | 'symlink'; mode: number; mtime: number; link?: string; data?: () => Buffer; abs?: string; archive?: boolean };
+type Item = { dest: string; root?: boolean; type: 'file' | 'dir' | 'symlink'; mode: number; mtime: number; link?: string; data?: () => Buffer; abs?: string; within?: string; archive?: boolean };
 
 function archiveKind(head: Buffer): 'gzip' | 'bzip2' | 'xz' | 'tar' | undefined {
   if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
@@ -94,7 +94,7 @@ export function planCopy(req: CopyRequest): CopyPlan {
       const p = it.dest.replace(/^\/+/, '');
       if (!p) continue;
       if (it.archive && it.abs) {
-        yield* archiveEntries(it.abs, p);
+        yield* archiveEntries(it.abs, p, it.within);
         continue;
       }
       // the directory a directory source's contents go into is made, not copied: --chmod is for what is copied (as buildah)
@@ -115,9 +115,9 @@ function itemOf(e: ContextEntry, dest: string, extract: boolean): Item {
   if (e.st.isSymbolicLink()) return { dest, type: 'symlink', mode, mtime, link: fs.readlinkSync(e.abs) };
   if (!e.st.isFile()) return { dest, type: 'file', mode, mtime, data: () => Buffer.alloc(0) };
   let cached: Buffer | undefined;
-  const data = () => (cached ??= readContextFile(e.abs));
+  const data = () => (cached ??= readContextFile(e.abs, e.root));
   const archive = extract && archiveKind(data().subarray(0, 512)) !== undefined;
-  return { dest, type: 'file', mode, mtime, data, abs: e.abs, archive };
+  return { dest, type: 'file', mode, mtime, data, abs: e.abs, ...(e.root ? { within: e.root } : {}), archive };
 }
 
 /** Directories above the copied paths: as the image has them (unchanged), or new root-owned 0755 ones. */
@@ -141,8 +141,8 @@ function parentEntries(dests: string[], layerDirs: readonly string[]): TarInput[
 }
 
 /** ADD of a local archive: its members under dest, gzip/bzip2/xz/plain, paths cleaned, whiteouts dropped. */
-async function* archiveEntries(abs: string, dest: string): AsyncGenerator<TarInput> {
-  const raw = readContextFile(abs);
+async function* archiveEntries(abs: string, dest: string, root?: string): AsyncGenerator<TarInput> {
+  const raw = readContextFile(abs, root);
   const kind = archiveKind(raw.subarray(0, 512));
   let source: NodeJS.ReadableStream | Buffer = raw;
   if (kind === 'bzip2' || kind === 'xz') {

@@ -11,7 +11,7 @@ const WH = '.wh.';
 const OPQ = '.wh..wh..opq';
 
 /** The entry at rel in the union of layerDirs (bottom first), or undefined (missing or whited out). */
-export function statInLayers(layerDirs: readonly string[], rel: string): { abs: string; st: fs.Stats } | undefined {
+export function statInLayers(layerDirs: readonly string[], rel: string): { abs: string; st: fs.Stats; root: string } | undefined {
   const parts = rel.split('/').filter(Boolean);
   for (let i = layerDirs.length - 1; i >= 0; i--) {
     const dir = layerDirs[i];
@@ -22,7 +22,7 @@ export function statInLayers(layerDirs: readonly string[], rel: string): { abs: 
     }
     const abs = path.join(dir, ...parts);
     const st = fs.lstatSync(abs, { throwIfNoEntry: false });
-    if (st) return { abs, st };
+    if (st) return { abs, st, root: dir };
     for (let k = parts.length - 1; k >= 0; k--) {
       if (fs.existsSync(path.join(dir, ...parts.slice(0, k), OPQ))) return undefined;
     }
@@ -51,7 +51,7 @@ export function walkLayers(layerDirs: readonly string[], rel: string): ContextEn
       if (st.isDirectory() && fs.existsSync(path.join(abs, OPQ))) {
         for (const k of [...merged.keys()]) if (k.startsWith(`${full}/`)) merged.delete(k);
       }
-      merged.set(full, { rel: full, abs, st });
+      merged.set(full, { rel: full, abs, st, root: dir });
       if (!st.isDirectory()) return;
       for (const name of fs.readdirSync(abs).sort()) {
         if (name === OPQ) continue;
@@ -86,6 +86,6 @@ export class LayersTree {
     }
     const hit = statInLayers(this.layerDirs, cleaned);
     if (!hit) throw new InvalidArgumentError(`failed to compute cache key: "/${cleaned}": not found`, { exitCode: 1 });
-    return [{ rel: cleaned, abs: hit.abs, st: hit.st }];
+    return [{ rel: cleaned, abs: hit.abs, st: hit.st, root: hit.root }];
   }
 }
