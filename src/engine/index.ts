@@ -19,6 +19,7 @@ import { Layout } from '../store/layout';
 import { createVolume, inspectVolume, listVolumes, pruneVolumes, removeVolume, type VolumeFilters } from './volumes';
 import { commitContainer, type CommitOptions } from './commit';
 import { buildImage, type BuildOptions, type BuildProgress, type BuildSource } from './build';
+import { BuildCache } from './build/cache';
 import { specToRunOptions, type ContainerSpec } from './container-spec';
 import { ContainerStore, type ContainerRecord } from './container-store';
 import { eventsFile, parseEvents, type EngineEvent } from './events';
@@ -238,8 +239,13 @@ export class Engine {
   }
 
   /** With docker's --filter values (dangling, label, reference, before, since, until): src/engine/image-filters.ts. */
-  async listImages(filters: readonly string[] = []): Promise<ImageRecord[]> {
-    const images = await this.deps.images.list();
+  /** docker's listing: untagged images that a build step was made on (intermediate) only with `all`. */
+  async listImages(filters: readonly string[] = [], opts: { all?: boolean } = {}): Promise<ImageRecord[]> {
+    let images = await this.deps.images.list();
+    if (!opts.all) {
+      const parents = new BuildCache(this.deps.layout).parents();
+      images = images.filter((i) => i.repoTags.length > 0 || !parents.has(i.id));
+    }
     return filters.length ? filterImages(images, filters, (ref) => this.deps.images.resolve(ref)) : images;
   }
 
@@ -405,7 +411,7 @@ export class Engine {
 
   /** docker info's facts (GET /info's body) for every front. */
   async info(opts: InfoOptions) {
-    return systemInfo(this.deps, opts, await this.listContainers({ all: true, filters: [] }), (await this.listImages()).length);
+    return systemInfo(this.deps, opts, await this.listContainers({ all: true, filters: [] }), (await this.listImages([], { all: true })).length);
   }
 
   /** docker system prune: containers, networks, (volumes,) images, in docker's order. */

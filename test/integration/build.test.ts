@@ -130,6 +130,10 @@ describe('build', () => {
     assert.equal((third.match(/CACHED/g) ?? []).length, 3, third);
     assert.match(third, /COPY two\.txt \/two\.txt\n(?!#\d+ CACHED)/);
     assert.equal(run('cache:1', 'cat /r2'), 'changed\n');
+    // docker's listing: the step images a build was made of only with -a; the replaced cache:1 is dangling, shown
+    const untagged = (args: string[]) => ok(['images', ...args, '--format', '{{.ID}} {{.Repository}}']).stdout.split('\n').filter((l) => l.endsWith(' <none>'));
+    assert.deepEqual(untagged([]), [`${id1.slice(7, 19)} <none>`]);
+    assert.ok(untagged(['-a']).length > 3, 'intermediate images are listed with -a');
     const nocache = ok(['build', '--no-cache', '-t', 'cache:2', dir]).stdout;
     assert.doesNotMatch(nocache, /CACHED/);
   });

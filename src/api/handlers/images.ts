@@ -48,7 +48,7 @@ export const list: Handler = async (ctx, req, reply) => {
   for (const key of filters.keys()) {
     if (!['dangling', 'label', 'reference'].includes(key)) throw new InvalidArgumentError(`invalid filter '${key}'`);
   }
-  let images = await ctx.engine.listImages();
+  let images = await ctx.engine.listImages([], { all: /^(1|true)$/i.test(req.query.get('all') ?? '') });
   const dangling = filterValues(filters, 'dangling');
   if (dangling.length) images = images.filter((i) => (i.repoTags.length === 0) === /^(true|1)$/i.test(dangling[0]));
   const labels = filterValues(filters, 'label');

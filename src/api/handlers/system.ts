@@ -38,7 +38,7 @@ export const info: Handler = async (ctx, _req, reply) => {
 /** docker system df: images, containers (with their writable layer's size) and volumes. */
 export const systemDf: Handler = async (ctx, _req, reply) => {
   const du = await ctx.engine.diskUsage();
-  const images = await ctx.engine.listImages();
+  const images = await ctx.engine.listImages([], { all: true });
   const usage = new Map(du.images.map((i) => [i.id, i]));
   reply.json(200, {
     LayersSize: du.summary.find((s) => s.type === 'Images')?.size ?? 0,

@@ -11,6 +11,7 @@ import { engineFor } from '../engine-deps';
 
 export interface ImagesCommandOptions {
   quiet: boolean;
+  all: boolean;
   noTrunc: boolean;
   digests: boolean;
   format?: string;
@@ -29,7 +30,7 @@ export const command: CommandDefinition<ImagesCommandOptions> = {
     { name: 'no-trunc', type: 'bool', description: "Don't truncate output" },
     { name: 'digests', type: 'bool', description: 'Show digests' },
     { name: 'format', type: 'string', value: 'string', description: "Format output using 'table', 'json' or a template like '{{.ID}}\\t{{.Size}}'" },
-    { name: 'all', short: 'a', type: 'bool', description: 'Show all images (no intermediate images exist here)' },
+    { name: 'all', short: 'a', type: 'bool', description: 'Show all images (default hides intermediate images)' },
     { name: 'filter', short: 'f', type: 'list', value: 'filter', description: "Filter output based on conditions provided (dangling=true, label=k=v, reference=name:*, before=IMAGE, since=IMAGE, until=TIME)" },
   ],
   toOptions(args) {
@@ -38,7 +39,7 @@ export const command: CommandDefinition<ImagesCommandOptions> = {
     const filters = list(args, 'filter');
     parseFilters(filters, IMAGE_FILTERS); // a bad key fails before anything is read
     const opts: ImagesCommandOptions = {
-      quiet: flag(args, 'quiet'), noTrunc: flag(args, 'no-trunc'), digests: flag(args, 'digests'), filters, ...(format !== undefined ? { format } : {}),
+      quiet: flag(args, 'quiet'), all: flag(args, 'all'), noTrunc: flag(args, 'no-trunc'), digests: flag(args, 'digests'), filters, ...(format !== undefined ? { format } : {}),
     };
     if (args.positionals[0] !== undefined) {
       const ref = parseReference(args.positionals[0], { defaultTag: false });
@@ -47,7 +48,7 @@ export const command: CommandDefinition<ImagesCommandOptions> = {
     return opts;
   },
   async run(opts, ctx) {
-    const images = await engineFor(ctx).listImages(opts.filters);
+    const images = await engineFor(ctx).listImages(opts.filters, { all: opts.all });
     const rows = imageRows(images, { noTrunc: opts.noTrunc }).filter(
       (r) => !opts.repository || (r.Repository === opts.repository.name && (opts.repository.tag === undefined || r.Tag === opts.repository.tag)),
     );

@@ -25,7 +25,7 @@ export class BuildCache {
 
   get(key: CacheKey): string | undefined {
     try {
-      const id = fs.readFileSync(this.file(key), 'utf8').trim();
+      const id = fs.readFileSync(this.file(key), 'utf8').split('\n')[0];
       return /^sha256:[a-f0-9]{64}$/.test(id) ? id : undefined;
     } catch {
       return undefined;
@@ -36,7 +36,29 @@ export class BuildCache {
     fs.mkdirSync(this.dir, { recursive: true });
     const f = this.file(key);
     const tmp = `${f}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, `${imageId}\n`);
+    // the second line names the step's parent: `images` hides an untagged parent of a built image, as docker does
+    fs.writeFileSync(tmp, `${imageId}\n${key.parent}\n`);
     fs.renameSync(tmp, f); // atomic: a reader sees the old id or the new one
+  }
+
+  /** The image ids some cached step was built on (docker's "images with children"). */
+  parents(): Set<string> {
+    const out = new Set<string>();
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.dir);
+    } catch {
+      return out;
+    }
+    for (const n of names) {
+      if (n.endsWith('.tmp')) continue;
+      try {
+        const parent = fs.readFileSync(path.join(this.dir, n), 'utf8').split('\n')[1];
+        if (parent && parent.startsWith('sha256:')) out.add(parent);
+      } catch {
+        // removed meanwhile
+      }
+    }
+    return out;
   }
 }
