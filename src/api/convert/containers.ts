@@ -2,8 +2,7 @@
 // words in Status), the inspect document, system df's entries.
 import type { ContainerView } from '../../engine/lifecycle/context';
 import type { ContainerInspect } from '../../engine/lifecycle/inspect';
-import { ago, humanDuration } from '../../format/words';
-import { healthSuffix } from '../../format/health-words';
+import { statusText } from '../../format/container-status';
 
 export interface PortSummary {
   IP?: string;
@@ -23,17 +22,6 @@ export interface MountSummary {
   Propagation: string;
 }
 
-export function statusText(view: ContainerView, now = Date.now()): string {
-  const since = (t: string | undefined) => (t ? humanDuration(Math.max(0, now - Date.parse(t))) : '');
-  switch (view.derived.status) {
-    case 'created': return 'Created';
-    case 'running': return `Up ${since(view.started?.startedAt)}${healthSuffix(view.health)}`;
-    case 'paused': return `Up ${since(view.started?.startedAt)} (Paused)`;
-    case 'restarting': return `Restarting (${view.exit?.exitCode ?? 0}) ${ago(view.exit?.finishedAt ?? '', now)}`;
-    case 'exited': return `Exited (${view.exit?.exitCode ?? 255}) ${ago(view.exit?.finishedAt ?? view.started?.startedAt ?? view.record.created, now)}`;
-    case 'dead': return 'Dead';
-  }
-}
 
 export function portSummaries(ports: Record<string, { HostIp?: string; HostPort?: string }[] | null> | undefined): PortSummary[] {
   const out: PortSummary[] = [];

@@ -1,20 +1,8 @@
 // docker's words for containers: the status column, the quoted command, ps rows.
 import type { ContainerView } from '../../engine/lifecycle/context';
-import { ago, goTime, humanDuration } from '../../format/words';
-import { healthSuffix } from '../../format/health-words';
+import { ago, goTime } from '../../format/words';
+import { statusText } from '../../format/container-status';
 
-export function statusText(view: ContainerView, now = Date.now()): string {
-  const d = view.derived;
-  const since = (t: string | undefined) => (t ? humanDuration(Math.max(0, now - Date.parse(t))) : '');
-  switch (d.status) {
-    case 'created': return 'Created';
-    case 'running': return `Up ${since(view.started?.startedAt)}${healthSuffix(view.health)}`;
-    case 'paused': return `Up ${since(view.started?.startedAt)} (Paused)`;
-    case 'restarting': return `Restarting (${view.exit?.exitCode ?? 0}) ${ago(view.exit?.finishedAt ?? '', now)}`;
-    case 'exited': return `Exited (${view.exit?.exitCode ?? 255}) ${ago(view.exit?.finishedAt ?? view.started?.startedAt ?? view.record.created, now)}`;
-    case 'dead': return 'Dead';
-  }
-}
 
 /** docker quotes the command and cuts it at 20 characters with an ellipsis. */
 export function commandText(view: ContainerView, noTrunc: boolean): string {
