@@ -11,10 +11,11 @@ import {
 } from './security/container-security';
 import { parseLogConfig, type LogConfig } from './log-driver';
 import { DEFAULT_RUNTIME, validateRuntimeName } from './runtimes';
+import type { NamespaceFlags } from './namespace-modes';
 
 export { logSizeBytes, type LogConfig } from './log-driver';
 
-export interface RunOptions {
+export interface RunOptions extends NamespaceFlags {
   /** undefined: the built-in default image (the command is an absolute path). */
   image?: string;
   command: string[];
@@ -69,15 +70,8 @@ export interface RunOptions {
   dnsSearch: string[];
   addHosts: string[];
   expose: string[];
-  // docker's --init, --pid, --ipc, --uts, --cgroupns, --shm-size (src/engine/namespace-modes.ts), --volumes-from,
-  // --link, --domainname, --dns-option, --mac-address, --annotation (src/engine/host-extras.ts)
-  init?: boolean;
-  pid?: string;
-  ipc?: string;
-  uts?: string;
-  cgroupns?: string;
-  /** Bytes. */
-  shmSize?: number;
+  // --init, --pid, --ipc, --uts, --cgroupns, --shm-size come with NamespaceFlags (src/engine/namespace-modes.ts);
+  // --volumes-from, --link, --domainname, --dns-option, --mac-address, --annotation: src/engine/host-extras.ts
   volumesFrom?: string[];
   /** NAME[:ALIAS] */
   links?: string[];
