@@ -4,7 +4,9 @@
 usage: pty-run.py [--rows R] [--cols C] [--timeout S] SCRIPT_JSON -- CMD [ARG...]
 SCRIPT_JSON is a list of steps: {"expect": regex} waits for output matching regex;
 {"send": text} types text; {"resize": [rows, cols]} changes the window size (the kernel then
-sends SIGWINCH); {"sleep": seconds}. Prints the whole transcript; exits with the command's
+sends SIGWINCH); {"sleep": seconds}; {"repeat": text, "until": regex, "every": seconds} types
+text again every so often until the output matches (for effects that arrive asynchronously, like a
+resize relayed through a daemon). Prints the whole transcript; exits with the command's
 exit code, or 124 when a step or the command timed out.
 """
 import fcntl, json, os, pty, re, select, signal, struct, sys, termios, time
@@ -55,6 +57,19 @@ def main():
                     os.kill(pid, signal.SIGKILL)
                     sys.exit(124)
                 alive = pump(0.1)
+        elif "repeat" in step:
+            pattern = re.compile(step["until"].encode())
+            start = len(out)
+            while alive and not pattern.search(out, start):
+                if time.time() > deadline:
+                    sys.stdout.write(out.decode(errors="replace"))
+                    sys.stdout.write("\n[pty-run] timed out waiting for %r\n" % step["until"])
+                    os.kill(pid, signal.SIGKILL)
+                    sys.exit(124)
+                os.write(fd, step["repeat"].encode())
+                end = time.time() + step.get("every", 0.5)
+                while alive and time.time() < end and not pattern.search(out, start):
+                    alive = pump(0.05)
         elif "send" in step:
             os.write(fd, step["send"].encode())
         elif "resize" in step:
