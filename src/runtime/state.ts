@@ -36,7 +36,8 @@ export function stateFile(dir: string): string {
 
 export function saveState(dir: string, state: RuntimeState): void {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  writeJsonAtomic(stateFile(dir), state);
+  // not fsynced: runtime state lives until the next boot at most (a new boot id discards it), like runc's
+  writeJsonAtomic(stateFile(dir), state, { durable: false });
 }
 
 export function loadState(dir: string): RuntimeState | undefined {
