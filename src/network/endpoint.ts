@@ -163,8 +163,10 @@ export async function delEndpoint(deps: NetDeps, att: Attachment, entry: Attache
 /** Everything an attachment holds goes: DEL of each network (last first), peers' hosts, the netns pin, the file. */
 export async function teardownAttachment(deps: NetDeps, att: Attachment): Promise<void> {
   const names = att.networks.map((n) => n.name);
+  // peers list this container only on networks that resolve names (not the default bridge)
+  const resolving = att.networks.filter((n) => n.resolvesNames).map((n) => n.name);
   for (const entry of [...att.networks].reverse()) await delEndpoint(deps, att, entry);
-  if (names.length) await syncHosts(deps.layout, { networks: names, containers: [], gone: [att.containerId] });
+  if (resolving.length) await syncHosts(deps.layout, { networks: resolving, containers: [], gone: [att.containerId] });
   unpinNetns(att.netns);
   removeAttachmentFile(deps.layout, att.containerId);
   deps.log.step('network', 'network-teardown', { container: att.containerId.slice(0, 12), networks: names.join(',') });
