@@ -141,7 +141,8 @@ export class Engine {
           if (timer) clearTimeout(timer);
           return { exitCode: x?.exitCode ?? 255, oomKilled: x?.oomKilled ?? false, timedOut };
         });
-        if (whole) this.track(record.id, whole);
+        // from the exit on, the engine's post-exit work is what later verbs on it wait for
+        void exit.then(() => whole && this.track(record.id, whole));
         resolve(this.attached(client, record.id, record.name, stdin === true, exit));
         return { detached: false };
       };
