@@ -3,6 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Engine, MydockerError, type AttachedContainer } from 'mydocker';
 import { LocalRegistry } from '../../src/image/registry/testing/local-registry';
@@ -216,6 +217,11 @@ describe('pull', () => {
 });
 
 describe('README example', () => {
+  test('the README shows examples/code-runner.mjs as it is', () => {
+    const example = fs.readFileSync(path.join(REPO, 'examples', 'code-runner.mjs'), 'utf8');
+    assert.ok(fs.readFileSync(path.join(REPO, 'README.md'), 'utf8').includes('```js\n' + example + '```\n'), 'README.md and examples/code-runner.mjs differ');
+  });
+
   test('examples/code-runner.mjs runs as the README shows', () => {
     const r = spawnSync(process.execPath, [path.join(REPO, 'examples', 'code-runner.mjs')], {
       encoding: 'utf8', timeout: 120_000, env: { ...process.env, MYDOCKER_ROOT: sb.root, MYDOCKER_RUNROOT: sb.runroot },
