@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Engine, MydockerError, type AttachedContainer } from 'mydocker';
+import { Engine, exitCodeOf, MydockerError, type AttachedContainer } from 'mydocker';
 import { LocalRegistry } from '../../src/image/registry/testing/local-registry';
 import { REPO, Sandbox } from '../helpers/sandbox';
 
@@ -180,6 +180,13 @@ describe('typed errors', () => {
     assert.equal((await failure(engine.run({ cmd: ['true'], memory: 'lots' }))).kind, 'InvalidArgument');
     assert.equal((await failure(engine.run({ cmd: ['true'], memory: 1000 }))).kind, 'InvalidArgument');
     assert.equal((await failure(engine.run({ cmd: ['true'], timeout: -1 }))).kind, 'InvalidArgument');
+  });
+
+  test('a command that cannot be executed: NotFound with exit code 127, and its container is removed', async () => {
+    const before = (await engine.list({ all: true })).length;
+    const err = await failure(engine.run({ cmd: ['/no/such/binary'], network: 'none' }));
+    assert.deepEqual([err.kind, exitCodeOf(err)], ['NotFound', 127]);
+    assert.equal((await engine.list({ all: true })).length, before);
   });
 
   test('a name taken: Conflict; an unknown container: NotFound; exec in a stopped one: FailedPrecondition', async () => {
