@@ -15,7 +15,7 @@ export interface ExitResult {
 
 /** What a handle needs from the engine (kept narrow so handles stay testable). */
 export interface ContainerOps {
-  wait(ref: string): Promise<number>;
+  waitExit(ref: string): Promise<ExitResult>;
   stop(ref: string, opts?: { timeoutSec?: number }): Promise<void>;
   kill(ref: string, signal?: string): Promise<void>;
   remove(ref: string, opts?: { force?: boolean }): Promise<void>;
@@ -31,8 +31,8 @@ export class Container {
   }
 
   /** Resolves once the container stopped. */
-  async wait(): Promise<ExitResult> {
-    return { exitCode: await this.ops.wait(this.id), oomKilled: false, timedOut: false };
+  wait(): Promise<ExitResult> {
+    return this.ops.waitExit(this.id);
   }
 
   /** docker stop: the stop signal, then SIGKILL after timeoutSec (default 10). */

@@ -94,7 +94,7 @@ export class Engine {
   private constructor(facade: EngineFacade, private readonly log: (line: string) => void) {
     this.facade = facade;
     this.ops = {
-      wait: (ref) => this.wait(ref),
+      waitExit: (ref) => this.waitExit(ref),
       stop: (ref, o) => this.stop(ref, o),
       kill: (ref, s) => this.kill(ref, s),
       remove: (ref, o) => this.remove(ref, o),
@@ -209,6 +209,13 @@ export class Engine {
   /** Waits until the container stopped; its exit code. */
   wait(ref: string): Promise<number> {
     return typed(() => this.facade.waitContainer(ref));
+  }
+
+  private waitExit(ref: string): Promise<ExitResult> {
+    return typed(async () => {
+      const exitCode = await this.facade.waitContainer(ref);
+      return { exitCode, oomKilled: this.facade.containerView(ref).exit?.oomKilled === true, timedOut: false };
+    });
   }
 
   stop(ref: string, opts: { timeoutSec?: number } = {}): Promise<void> {

@@ -151,11 +151,15 @@ describe('create, start, wait, stop, remove, list', () => {
     assert.equal((await engine.list({ all: true })).some((x) => x.id === c.id), false);
   });
 
-  test('wait returns the exit code of a started container; kill ends a running one', async () => {
+  test('wait returns the exit code (and the OOM kill) of a started container; kill ends a running one', async () => {
     const c = await engine.create({ cmd: ['sh', '-c', 'exit 4'], network: 'none' });
     await engine.start(c.id);
     assert.equal(await engine.wait(c.id), 4);
     await c.remove();
+    const oom = await engine.create({ cmd: ['tail', '/dev/zero'], memory: '16m', network: 'none' });
+    await oom.start();
+    assert.deepEqual(await oom.wait(), { exitCode: 137, oomKilled: true, timedOut: false });
+    await oom.remove();
     const k = await engine.spawn({ cmd: ['sleep', '60'], network: 'none' });
     await k.kill();
     assert.equal((await k.wait()).exitCode, 137);
