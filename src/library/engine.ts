@@ -85,6 +85,11 @@ export interface PullResult {
 
 const DEFAULT_OUTPUT_CAP = 16 << 20;
 
+/** A container by name, id or unique id prefix, or a handle on one. */
+export type ContainerRef = string | { readonly id: string };
+
+const refOf = (target: ContainerRef): string => (typeof target === 'string' ? target : target.id);
+
 export class Engine {
   private readonly facade: EngineFacade;
   /** Post-exit work (release, auto-remove) still running per container: the next verb on it waits. */
@@ -199,7 +204,8 @@ export class Engine {
   }
 
   /** Starts a created (or stopped) container detached: its output goes to its log. */
-  start(ref: string): Promise<void> {
+  start(target: ContainerRef): Promise<void> {
+    const ref = refOf(target);
     return typed(async () => {
       await this.settled(ref);
       await this.facade.startContainer(ref);
@@ -207,8 +213,8 @@ export class Engine {
   }
 
   /** Waits until the container stopped; its exit code. */
-  wait(ref: string): Promise<number> {
-    return typed(() => this.facade.waitContainer(ref));
+  wait(target: ContainerRef): Promise<number> {
+    return typed(() => this.facade.waitContainer(refOf(target)));
   }
 
   private waitExit(ref: string): Promise<ExitResult> {
@@ -218,20 +224,22 @@ export class Engine {
     });
   }
 
-  stop(ref: string, opts: { timeoutSec?: number } = {}): Promise<void> {
+  stop(target: ContainerRef, opts: { timeoutSec?: number } = {}): Promise<void> {
+    const ref = refOf(target);
     return typed(async () => {
       await this.settled(ref);
       await this.facade.stopContainer(ref, opts.timeoutSec === undefined ? {} : { timeoutSec: opts.timeoutSec });
     });
   }
 
-  kill(ref: string, signal = 'SIGKILL'): Promise<void> {
+  kill(target: ContainerRef, signal = 'SIGKILL'): Promise<void> {
     return typed(async () => {
-      await this.facade.killContainer(ref, signal);
+      await this.facade.killContainer(refOf(target), signal);
     });
   }
 
-  remove(ref: string, opts: { force?: boolean } = {}): Promise<void> {
+  remove(target: ContainerRef, opts: { force?: boolean } = {}): Promise<void> {
+    const ref = refOf(target);
     return typed(async () => {
       await this.settled(ref);
       await this.facade.removeContainer(ref, { force: opts.force === true, volumes: false });
@@ -239,7 +247,8 @@ export class Engine {
   }
 
   /** Runs cmd in a running container; resolves once it started, with its streams. */
-  exec(ref: string, cmd: string[], opts: ExecOptions = {}): Promise<ExecProcess> {
+  exec(target: ContainerRef, cmd: string[], opts: ExecOptions = {}): Promise<ExecProcess> {
+    const ref = refOf(target);
     if (!cmd.length) return Promise.reject(new InvalidArgumentError('no exec command given'));
     const env = Array.isArray(opts.env) ? opts.env : Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`);
     return typed(() => new Promise<ExecProcess>((resolve, reject) => {

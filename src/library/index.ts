@@ -1,6 +1,6 @@
 // mydocker as a Node library: `import { Engine } from 'mydocker'` (docs/library.md).
 export { Engine } from './engine';
-export type { OpenOptions, SpawnOptions, RunOptions, RunResult, ExecOptions, ContainerSummary, ImageSummary, PullResult } from './engine';
+export type { ContainerRef, OpenOptions, SpawnOptions, RunOptions, RunResult, ExecOptions, ContainerSummary, ImageSummary, PullResult } from './engine';
 export { Container, AttachedContainer, type ExitResult } from './container';
 export { ExecProcess, type ExecOutput } from './exec-process';
 export { toContainerSpec, type ContainerOptions, type VolumeOption } from './options';

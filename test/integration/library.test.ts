@@ -110,7 +110,7 @@ describe('spawn and exec', () => {
   });
 
   test('exec: its own streams and exit code, with env and workdir', async () => {
-    const p = await engine.exec(c.id, ['sh', '-c', 'echo "$GREETING from $(pwd)"; echo err >&2; exit 5'], { env: { GREETING: 'hi' }, workdir: '/tmp' });
+    const p = await engine.exec(c, ['sh', '-c', 'echo "$GREETING from $(pwd)"; echo err >&2; exit 5'], { env: { GREETING: 'hi' }, workdir: '/tmp' });
     assert.deepEqual(await p.output(), { exitCode: 5, stdout: 'hi from /tmp\n', stderr: 'err\n' });
   });
 
