@@ -84,6 +84,8 @@ async function portsToPublish(deps: EngineDeps, record: ContainerRecord, cfg: Co
 }
 
 function saveSettings(deps: EngineDeps, record: ContainerRecord, settings: NetworkSettings): void {
+  // unchanged (network none or host, the same settings since create): no read-modify-write on the run path
+  if (record.networkSettings && JSON.stringify(record.networkSettings) === JSON.stringify(settings)) return;
   record.networkSettings = settings;
   updateRecord(deps.layout, record.id, (r) => {
     r.networkSettings = settings;
