@@ -25,7 +25,7 @@ import { checkNetworkFlags, resolveExtraHosts } from '../network/options';
 import type { PortMap } from '../network/ports';
 import { buildSettings, networkConfigOf, updateRecord } from './network-record';
 import type { ContainerNetworkConfig, NetworkSettings } from '../network/settings';
-import { syncHosts } from '../network/name-resolution';
+import { hostsFor, syncHosts } from '../network/name-resolution';
 import { linkHosts, type LinkedContainer } from '../network/links';
 import { NetworkStore } from '../network/store';
 
@@ -163,7 +163,10 @@ export async function connectContainer(deps: EngineDeps, record: ContainerRecord
   att.extraHosts = resolveExtraHosts(record.hostConfig.ExtraHosts ?? [], gateway);
   if (cfg.links?.length) att.extraHosts.push(...linkHosts(cfg.links, record.name, entries[0].name, (id) => linkedContainer(deps, id, entries[0].name)));
   saveAttachment(layout, att);
-  await syncHosts(layout, { networks: entries.map((e) => e.name), containers: [record.id] });
+  if (entries.some((e) => e.resolvesNames)) await syncHosts(layout, { networks: entries.map((e) => e.name), containers: [record.id] });
+  // the default bridge resolves no names: the hosts file is the container's own, no peer's changes (and
+  // no reading of every attachment under the host-wide lock, which made starts O(containers))
+  else rewriteInPlace(files.hosts, hostsFor(att, []));
   rewriteInPlace(files.resolvConf, resolvConfContent(readHostResolvConf(), {
     dns: record.hostConfig.Dns, search: record.hostConfig.DnsSearch, options: record.hostConfig.DnsOptions ?? [],
   }));

@@ -36,8 +36,8 @@ export function stateFile(dir: string): string {
 
 /**
  * Atomic (a killed writer leaves the old file or the new one) but not fsync'd: the state lives under
- * the runroot, a tmpfs that a reboot empties, and it describes processes that a power loss ends
- * anyway. The fsync cost ~1 ms on every start (docs/library.md).
+ * the runroot (a tmpfs on most hosts; a new boot id discards it anyway) and it describes processes
+ * that a power loss ends. The fsync cost ~1 ms on every start (docs/library.md).
  */
 export function saveState(dir: string, state: RuntimeState): void {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });

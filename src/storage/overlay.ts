@@ -13,6 +13,11 @@ export interface OverlayDirs {
   upper: string;
   work: string;
   target: string;
+  /**
+   * The upper dir is never synced (overlayfs "volatile", kernel 5.10+): for containers that are removed when
+   * they exit (--rm), whose writes need not survive a crash. Saves the sync at unmount, several ms on a disk.
+   */
+  volatile?: boolean;
 }
 
 // The kernel takes at most one page of mount options.
@@ -21,7 +26,7 @@ const MAX_MOUNT_DATA = 4000;
 export function overlayOptions(dirs: OverlayDirs): string {
   // overlayfs wants the topmost lower layer first.
   const lower = [...dirs.lowerDirs].reverse().map(escapeOverlayPath).join(':');
-  return `lowerdir=${lower},upperdir=${escapeOverlayPath(dirs.upper)},workdir=${escapeOverlayPath(dirs.work)}`;
+  return `lowerdir=${lower},upperdir=${escapeOverlayPath(dirs.upper)},workdir=${escapeOverlayPath(dirs.work)}${dirs.volatile ? ',volatile' : ''}`;
 }
 
 /** ":" and "," separate overlay options; a backslash escapes them. */
@@ -37,7 +42,12 @@ export function mountOverlay(dirs: OverlayDirs, log: Logger): void {
     throw new InternalError(`too many image layers for one overlay mount (${dirs.lowerDirs.length})`);
   }
   try {
-    sys().mount('overlay', dirs.target, 'overlay', 0, data);
+    try {
+      sys().mount('overlay', dirs.target, 'overlay', 0, data);
+    } catch (err) {
+      if (!dirs.volatile || (err as NodeJS.ErrnoException).code !== 'EINVAL') throw err;
+      sys().mount('overlay', dirs.target, 'overlay', 0, overlayOptions({ ...dirs, volatile: false })); // a kernel before 5.10
+    }
   } catch (err) {
     throw new InternalError(`failed to mount overlayfs on ${dirs.target}: ${(err as Error).message}`, { cause: err });
   }
