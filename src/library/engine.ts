@@ -153,7 +153,7 @@ export class Engine {
           timedOut = true;
           this.facade.killContainer(record.id, 'SIGKILL').catch(() => undefined); // it may have ended just now
         }, timeout);
-        const exit = client.exit.then((x): ExitResult => {
+        const exit = client.exitReported.then((x): ExitResult => {
           if (timer) clearTimeout(timer);
           return { exitCode: x?.exitCode ?? 255, oomKilled: x?.oomKilled ?? false, timedOut };
         });
@@ -171,7 +171,7 @@ export class Engine {
     const stdout = new PassThrough();
     const stderr = new PassThrough();
     client.onOutput((stream, data) => (stream === 'stdout' ? stdout : stderr).write(data));
-    void client.exit.then(() => {
+    void client.exitReported.then(() => {
       stdout.end();
       stderr.end();
     });
