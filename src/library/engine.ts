@@ -90,6 +90,17 @@ export type ContainerRef = string | { readonly id: string };
 
 const refOf = (target: ContainerRef): string => (typeof target === 'string' ? target : target.id);
 
+function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => undefined); // the handle reports it; an exec that never started has no handle
+  return { promise, resolve, reject };
+}
+
 export class Engine {
   private readonly facade: EngineFacade;
   /** Post-exit work (release, auto-remove) still running per container: the next verb on it waits. */
@@ -142,7 +153,7 @@ export class Engine {
           timedOut = true;
           this.facade.killContainer(record.id, 'SIGKILL').catch(() => undefined); // it may have ended just now
         }, timeout);
-        const exit = client.exit.then((x): ExitResult => {
+        const exit = client.exitReported.then((x): ExitResult => {
           if (timer) clearTimeout(timer);
           return { exitCode: x?.exitCode ?? 255, oomKilled: x?.oomKilled ?? false, timedOut };
         });
@@ -160,7 +171,7 @@ export class Engine {
     const stdout = new PassThrough();
     const stderr = new PassThrough();
     client.onOutput((stream, data) => (stream === 'stdout' ? stdout : stderr).write(data));
-    void client.exit.then(() => {
+    void client.exitReported.then(() => {
       stdout.end();
       stderr.end();
     });
@@ -253,16 +264,15 @@ export class Engine {
     const env = Array.isArray(opts.env) ? opts.env : Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`);
     return typed(() => new Promise<ExecProcess>((resolve, reject) => {
       const stdin = opts.stdin === true;
-      let settleResult: { res: (r: InitResult | undefined) => void; rej: (e: unknown) => void } | undefined;
-      const result = new Promise<InitResult | undefined>((res, rej) => (settleResult = { res, rej }));
-      void result.catch(() => undefined);
+      // the streams arrive (possibly synchronously) before the exec's own promise exists: hand the handle a deferred one
+      const result = deferred<InitResult | undefined>();
       this.facade.exec({
         ref, cmd, interactive: stdin, tty: false, detach: false, env, privileged: opts.privileged === true,
         ...(opts.workdir ? { workdir: opts.workdir } : {}), ...(opts.user ? { user: opts.user } : {}),
       }, [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'], (s) => {
-        if (s.stdout && s.stderr) resolve(new ExecProcess({ stdout: s.stdout, stderr: s.stderr, ...(s.stdin ? { stdin: s.stdin } : {}) }, result));
-      }).then((r) => settleResult!.res(r), (err: unknown) => {
-        settleResult!.rej(asMydockerError(err));
+        if (s.stdout && s.stderr) resolve(new ExecProcess({ stdout: s.stdout, stderr: s.stderr, ...(s.stdin ? { stdin: s.stdin } : {}) }, result.promise));
+      }).then(result.resolve, (err: unknown) => {
+        result.reject(asMydockerError(err));
         reject(asMydockerError(err));
       });
     }));

@@ -9,24 +9,35 @@ export type OutputHandler = (stream: 'stdout' | 'stderr', data: Buffer) => void;
 export class AttachClient {
   /** Resolves with the exit status, or undefined if the connection ended without one (detach, monitor gone). */
   readonly exit: Promise<ExitInfo | undefined>;
+  /**
+   * The same status as soon as its frame arrives, before the socket has closed (~0.5 ms sooner): all
+   * output came before it. For callers that only want the status (the Node library's wait()).
+   */
+  readonly exitReported: Promise<ExitInfo | undefined>;
   private output: OutputHandler | undefined;
   private buffered: { stream: 'stdout' | 'stderr'; data: Buffer }[] = [];
 
   private constructor(private readonly sock: net.Socket) {
     const reader = new FrameReader();
+    let reported: (exit: ExitInfo | undefined) => void = () => undefined;
+    this.exitReported = new Promise((resolve) => (reported = resolve));
     this.exit = new Promise((resolve) => {
       let exit: ExitInfo | undefined;
       sock.on('data', (chunk: Buffer) => {
         for (const f of reader.push(chunk)) {
           if (f.type === 'X') {
             exit = f.exit;
+            reported(exit);
             sock.end(); // the monitor waits for us to close before it goes
           } else {
             this.emit(f.type === 'O' ? 'stdout' : 'stderr', f.data);
           }
         }
       });
-      sock.on('close', () => resolve(exit));
+      sock.on('close', () => {
+        reported(exit);
+        resolve(exit);
+      });
       sock.on('error', () => undefined);
     });
   }
