@@ -4,11 +4,10 @@
 // Subnet 10.233.0.0/24 belongs to this file.
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { MYDOCKER, Sandbox, cgroupDirs, mountsUnder } from '../helpers/sandbox';
-import { hostFootprint, networkNames, ok, removeEverything, type OurNames } from './network-helpers';
+import { Sandbox, cgroupDirs, mountsUnder } from '../helpers/sandbox';
+import { hostFootprint, networkNames, ok, removeEverything, runAsync, type OurNames } from './network-helpers';
 
 const ROUNDS = Number(process.env.MYDOCKER_CHURN_ROUNDS ?? 4);
 
@@ -27,16 +26,6 @@ after(() => {
   assert.deepEqual(mounts, [], 'mounts or cgroups left');
 });
 
-function runAsync(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; args: string[] }> {
-  return new Promise((resolve) => {
-    const child = spawn(MYDOCKER, [...sb.globalArgs, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr, args }));
-  });
-}
 
 function remember(names: OurNames): void {
   for (const k of Object.keys(everSeen) as (keyof OurNames)[]) everSeen[k].push(...names[k]);
@@ -59,11 +48,11 @@ test(`${ROUNDS} rounds: 31 parallel run -d on a network (some exit on their own)
     ok(sb, ['network', 'create', '--subnet', '10.233.0.0/24', 'churn']);
     // every third container exits while the removals run, so the monitor's own clean-up races with rm -f
     const started = await Promise.all(Array.from({ length: 31 }, (_, i) =>
-      runAsync(['run', '-d', '--network', 'churn', ...(i % 5 === 0 ? ['-p', '127.0.0.1::80'] : []), 'busybox', 'sleep', i % 3 === 0 ? '0.3' : '60'])));
+      runAsync(sb, ['run', '-d', '--network', 'churn', ...(i % 5 === 0 ? ['-p', '127.0.0.1::80'] : []), 'busybox', 'sleep', i % 3 === 0 ? '0.3' : '60'])));
     for (const r of started) assert.equal(r.code, 0, `round ${round}: run ${r.args.join(' ')}: ${r.stderr}`);
     const names = networkNames(sb);
     remember(names);
-    const removed = await Promise.all(sb.containerIds().map((id) => runAsync(['rm', '-f', id])));
+    const removed = await Promise.all(sb.containerIds().map((id) => runAsync(sb, ['rm', '-f', id])));
     for (const r of removed) assert.equal(r.code, 0, `round ${round}: rm -f: ${r.stderr}`);
     ok(sb, ['network', 'rm', 'churn']);
     assertRoundClean(round, names);
@@ -72,11 +61,11 @@ test(`${ROUNDS} rounds: 31 parallel run -d on a network (some exit on their own)
 
 test(`${ROUNDS} rounds: 20 parallel run -d on the default bridge with a published port all exit 0; rm -f of all in one command`, async () => {
   for (let round = 1; round <= ROUNDS; round++) {
-    const started = await Promise.all(Array.from({ length: 20 }, () => runAsync(['run', '-d', '-p', '127.0.0.1::8080', 'busybox', 'sleep', '60'])));
+    const started = await Promise.all(Array.from({ length: 20 }, () => runAsync(sb, ['run', '-d', '-p', '127.0.0.1::8080', 'busybox', 'sleep', '60'])));
     for (const r of started) assert.equal(r.code, 0, `round ${round}: run -d: ${r.stderr}`);
     const names = networkNames(sb);
     remember(names);
-    const rm = await runAsync(['rm', '-f', ...sb.containerIds()]);
+    const rm = await runAsync(sb, ['rm', '-f', ...sb.containerIds()]);
     assert.equal(rm.code, 0, rm.stderr);
     assert.deepEqual(sb.containerIds(), [], `round ${round}: containers left`);
     assert.deepEqual(mountsUnder(sb.dir), [], `round ${round}: mounts left`);

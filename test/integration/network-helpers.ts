@@ -1,10 +1,22 @@
 // Shared by the network test files: run-and-assert, polling, removing a sandbox's containers and networks,
 // and finding anything of ours the networking left on the host (devices, iptables rules, pinned netns).
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Result, Sandbox } from '../helpers/sandbox';
+import { MYDOCKER, type Result, type Sandbox } from '../helpers/sandbox';
+
+/** Runs mydocker without blocking (for many at once); resolves with its output and exit code. */
+export function runAsync(sb: Sandbox, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; args: string[] }> {
+  return new Promise((resolve) => {
+    const child = spawn(MYDOCKER, [...sb.globalArgs, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr, args }));
+  });
+}
 
 export function ok(sb: Sandbox, args: string[]): Result {
   const r = sb.run(args);

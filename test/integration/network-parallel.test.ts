@@ -3,11 +3,10 @@
 // Subnet 10.232.0.0/24 belongs to this file.
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { MYDOCKER, Sandbox } from '../helpers/sandbox';
-import { hostFootprint, networkNames, ok, removeEverything, type OurNames } from './network-helpers';
+import { Sandbox } from '../helpers/sandbox';
+import { hostFootprint, networkNames, ok, removeEverything, runAsync, type OurNames } from './network-helpers';
 
 let sb: Sandbox;
 let seen: Partial<OurNames> = {};
@@ -24,21 +23,11 @@ after(() => {
   assert.deepEqual(mounts, [], 'mounts or cgroups left');
 });
 
-function runAsync(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(MYDOCKER, [...sb.globalArgs, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 test('30 parallel run -d on one /24 get 30 distinct addresses and see each other by name', async () => {
   ok(sb, ['network', 'create', '--subnet', '10.232.0.0/24', 'par']);
   const N = 30;
-  const results = await Promise.all(Array.from({ length: N }, (_, i) => runAsync(['run', '-d', '--name', `p${i}`, '--network', 'par', 'busybox', 'sleep', '120'])));
+  const results = await Promise.all(Array.from({ length: N }, (_, i) => runAsync(sb, ['run', '-d', '--name', `p${i}`, '--network', 'par', 'busybox', 'sleep', '120'])));
   for (const r of results) assert.equal(r.code, 0, r.stderr);
   const ips = Array.from({ length: N }, (_, i) => ok(sb, ['inspect', '-f', '{{.NetworkSettings.Networks.par.IPAddress}}', `p${i}`]).stdout.trim());
   assert.equal(new Set(ips).size, N, `duplicate addresses: ${[...ips].sort().join(' ')}`);
@@ -50,7 +39,7 @@ test('30 parallel run -d on one /24 get 30 distinct addresses and see each other
   for (let i = 1; i < N; i++) assert.match(hosts, new RegExp(`^${ips[i].replace(/\./g, '\\.')}\\tp${i} `, 'm'), `p0 does not know p${i}`);
   assert.match(ok(sb, ['exec', `p${N - 1}`, 'ping', '-c', '1', '-W', '2', 'p0']).stdout, /1 packets received/);
   seen = networkNames(sb);
-  const removed = await Promise.all(Array.from({ length: N }, (_, i) => runAsync(['rm', '-f', `p${i}`])));
+  const removed = await Promise.all(Array.from({ length: N }, (_, i) => runAsync(sb, ['rm', '-f', `p${i}`])));
   for (const r of removed) assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(fs.readdirSync(path.join(sb.runroot, 'networks', 'ipam', 'par')).filter((f) => /^\d+\./.test(f)), [], 'leases left');
   assert.deepEqual(fs.readdirSync(path.join(sb.runroot, 'networks', 'containers')), [], 'attachments left');

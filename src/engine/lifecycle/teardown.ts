@@ -71,8 +71,11 @@ export async function releaseStopped(deps: EngineDeps, view: ContainerView): Pro
     return false;
   }
   // After a crash or a simulated reboot processes may be left in its cgroup: the runtime's forced delete ends them.
-  await deleteContainer(runtimeContainer(deps, record.id), deps.log, { force: true });
-  await disconnectContainer(deps, view.record);
+  // The network's CNI DEL (a plugin process, ~20 ms) runs while the runtime state and cgroups go.
+  const network = disconnectContainer(deps, view.record);
+  const runtime = deleteContainer(runtimeContainer(deps, record.id), deps.log, { force: true });
+  const [net, rt] = await Promise.allSettled([network, runtime]);
+  for (const r of [rt, net]) if (r.status === 'rejected') throw r.reason;
   if (view.derived.reason === 'the host rebooted' && !exitIsCurrent(view)) {
     // Nobody recorded the end: the reboot did. Keep that as the exit, as docker shows it.
     const exit: ExitInfo = { exitCode: 255, signal: 0, oomKilled: false, finishedAt: new Date().toISOString(), error: 'the host rebooted' };
