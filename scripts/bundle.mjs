@@ -34,6 +34,7 @@ for (const { entry, outfile } of fronts) {
   });
   shareNamespaceCopies(outfile);
   loadRareBuiltinsLazily(outfile);
+  keepAscii(outfile);
   // The same wrapper and file name as the bin/ launcher uses, or V8 rejects the cache.
   const script = new vm.Script(Module.wrap(fs.readFileSync(outfile, 'utf8')), { filename: `${process.cwd()}/${outfile}` });
   fs.writeFileSync(`${outfile}.cache`, script.createCachedData());
@@ -56,6 +57,14 @@ function shareNamespaceCopies(outfile) {
     '};\n' +
     'var __toESMCopy = (mod, isNodeMode, target) =>';
   fs.writeFileSync(outfile, code.replace(helper, shared));
+}
+
+// One non-ASCII character (a µ in a regex, a → in a comment esbuild kept) makes Node decode the whole
+// 1 MB file as UTF-8 into a two-byte string: ~3 ms more on every command than the ASCII fast path.
+// Escapes mean the same in strings, regexes and identifiers, and nothing in comments.
+function keepAscii(outfile) {
+  const code = fs.readFileSync(outfile, 'utf8');
+  fs.writeFileSync(outfile, code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 
 function loadRareBuiltinsLazily(outfile) {
