@@ -27,6 +27,7 @@ import { prepareMounts } from '../container-mounts';
 import { healthMonitorOptions } from '../health/run-probe';
 import { releaseShm, resolveNamespaceFacts } from '../namespace-joins';
 import { connectContainer, disconnectContainer, networkNamespacePath } from '../container-network';
+import { releaseAndReport } from './teardown';
 
 export interface StartOptions {
   /** Connect before the container may run, so no output is missed (foreground run, start -a). */
@@ -47,7 +48,14 @@ function chownEtcFiles(files: EtcFiles, maps: IdMappings): void {
 }
 
 export async function startContainer(deps: EngineDeps, record: ContainerRecord, opts: StartOptions = {}): Promise<RuntimeState> {
-  const view = viewContainer(deps, record);
+  let view = viewContainer(deps, record);
+  if (view.derived.stale && !record.hostConfig.AutoRemove) {
+    // The previous run ended but its clean-up (the monitor's exit command, a process of its own) has not
+    // run yet, as with a start right after `wait`: do it now, as that clean-up would; it then finds the
+    // container running and leaves it alone. (An --rm container is its clean-up's to remove.)
+    await releaseAndReport(deps, view);
+    view = viewContainer(deps, record);
+  }
   if (!can.start(view.derived.status)) {
     throw new FailedPreconditionError(`container ${record.name} is already ${view.derived.status}`);
   }

@@ -126,15 +126,21 @@ export function backoffMs(view: ContainerView, previous: number | undefined): nu
   return Math.min(previous * 2, MAX_BACKOFF_MS);
 }
 
+/** Releases an exited container and records its "oom" and "die" events; false when nothing was held. */
+export async function releaseAndReport(deps: EngineDeps, view: ContainerView): Promise<boolean> {
+  const released = await releaseStopped(deps, view);
+  if (released) {
+    if (view.exit?.oomKilled) event(deps, view.record, 'oom');
+    event(deps, view.record, 'die', { exitCode: String(view.exit?.exitCode ?? 255) });
+  }
+  return released;
+}
+
 /** After an exit, under the container's lock: release, "die", --rm, or the restart decision. */
 export async function handleExitLocked(deps: EngineDeps, view: ContainerView): Promise<ExitHandling> {
   const { record, paths } = view;
   if (view.derived.status === 'running' || view.derived.status === 'paused') return { removed: false };
-  const released = await releaseStopped(deps, view);
-  if (released) {
-    if (view.exit?.oomKilled) event(deps, record, 'oom');
-    event(deps, record, 'die', { exitCode: String(view.exit?.exitCode ?? 255) });
-  }
+  const released = await releaseAndReport(deps, view);
   if (record.hostConfig.AutoRemove) {
     await removeStopped(deps, viewContainer(deps, record));
     return { removed: true };
