@@ -77,6 +77,9 @@ export const GLOBAL_OPTIONS: OptionSpec[] = [
   { name: 'version', short: 'v', type: 'bool', description: 'Print version information and quit' },
 ];
 
+/** Commands that never touch the engine: no user namespace needed for them. */
+const LOCAL_COMMANDS = new Set(['version', 'completion']);
+
 const LEVELS = new Set(['debug', 'info', 'warn', 'error']);
 
 export async function main(argv: string[]): Promise<number> {
@@ -96,6 +99,10 @@ export async function main(argv: string[]): Promise<number> {
     commandName = name;
     const loader = COMMANDS[name];
     if (!loader) throw new InvalidArgumentError(`'${name}' is not a mydocker command`, { hint: "see 'mydocker --help'" });
+    if (process.geteuid?.() !== 0 && !LOCAL_COMMANDS.has(name)) {
+      const { runRootless } = await import('../rootless/enter');
+      return await runRootless(argv);
+    }
     const level = flag(global, 'debug') ? 'debug' : str(global, 'log-level') ?? 'warn';
     if (!LEVELS.has(level)) throw new InvalidArgumentError(`invalid --log-level ${JSON.stringify(level)}: use debug, info, warn or error`);
     const format = str(global, 'log-format') ?? 'text';

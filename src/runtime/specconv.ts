@@ -21,6 +21,8 @@ export interface HostFacts {
   cgroupUnifiedOnly: boolean;
   sourceKind(source: string): 'file' | 'dir' | 'missing';
   hasProcKcore: boolean;
+  /** The runtime itself runs in a user namespace (rootless mode): the container is in one even without its own. */
+  inUserns?: boolean;
 }
 
 export interface ConvertOptions {
@@ -248,7 +250,7 @@ export function specToPlan(spec: Spec, opts: ConvertOptions, host: HostFacts): I
   }
 
   const newUserns = has(CLONE.NEWUSER);
-  const inUserns = newUserns || nsJoin.some((n) => n.type === CLONE.NEWUSER);
+  const inUserns = newUserns || nsJoin.some((n) => n.type === CLONE.NEWUSER) || host.inUserns === true;
   if (newUserns && (!linux.uidMappings?.length || !linux.gidMappings?.length)) {
     throw new InvalidArgumentError('config.json: a new user namespace needs linux.uidMappings and linux.gidMappings');
   }
