@@ -3,7 +3,8 @@
 import type { PortBinding, PortMap } from './ports';
 import type { LinkRequest } from './links';
 
-export type NetworkMode = 'none' | 'host' | 'bridge' | 'container';
+/** pasta: user-mode networking (src/network/pasta.ts), rootless mode's default. */
+export type NetworkMode = 'none' | 'host' | 'bridge' | 'container' | 'pasta';
 
 /** One network the container joins, with its network-scoped options (--network-alias, --ip). */
 export interface EndpointRequest {

@@ -40,6 +40,8 @@ export class Layout {
   get locksDir(): string { return path.join(this.runroot, 'locks'); }
   /** Compiled seccomp filters, one per distinct profile (regenerated after a reboot). */
   get seccompCacheDir(): string { return path.join(this.runroot, 'seccomp'); }
+  /** The pid of the pasta process that networks a rootless container (src/network/pasta.ts). */
+  pastaPidFile(id: string): string { return path.join(this.runroot, 'pasta', `${id}.pid`); }
   lockFile(scope: string): string { return path.join(this.locksDir, `${scope}.lock`); }
 }
 
