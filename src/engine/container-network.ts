@@ -196,7 +196,7 @@ async function connectWithPasta(deps: EngineDeps, record: ContainerRecord, state
 
 /** After the container stopped: release leases, veths, rules, port reservations. Idempotent. */
 export async function disconnectContainer(deps: EngineDeps, record: ContainerRecord): Promise<void> {
-  stopPasta(deps.layout.pastaPidFile(record.id), deps.log);
+  await stopPasta(deps.layout.pastaPidFile(record.id), deps.log);
   const att = loadAttachment(deps.layout, record.id);
   if (att) await teardownAttachment(deps, att);
   else unpinNetns(netnsPinPath(deps.layout, record.id));

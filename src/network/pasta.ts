@@ -68,23 +68,32 @@ function readPid(file: string): number | undefined {
   }
 }
 
-/** Ends the container's pasta, if it still runs (its comm is checked: the pid may have been reused). Idempotent. */
-export function stopPasta(pidFile: string, log: Logger): void {
+function isPasta(pid: number): boolean {
+  try {
+    const comm = fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    const state = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
+    return (comm.startsWith('pasta') || comm.startsWith('passt')) && state !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Ends the container's pasta, if it still runs (its comm is checked: the pid may have been reused), and
+ * waits for it: its listening sockets are the published ports, which must be free when rm returns. Idempotent.
+ */
+export async function stopPasta(pidFile: string, log: Logger): Promise<void> {
   const pid = readPid(pidFile);
-  if (pid !== undefined) {
-    let comm = '';
+  if (pid !== undefined && isPasta(pid)) {
     try {
-      comm = fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+      process.kill(pid, 'SIGTERM');
+      log.step('network', 'pasta-stop', { pid });
     } catch {
-      // already gone
+      // exited meanwhile
     }
-    if (comm.startsWith('pasta') || comm.startsWith('passt')) {
-      try {
-        process.kill(pid, 'SIGTERM');
-        log.step('network', 'pasta-stop', { pid });
-      } catch {
-        // exited meanwhile
-      }
+    for (let i = 0; i < 100 && isPasta(pid); i++) {
+      if (i === 50) process.kill(pid, 'SIGKILL');
+      await new Promise((r) => setTimeout(r, 10));
     }
   }
   fs.rmSync(pidFile, { force: true });
