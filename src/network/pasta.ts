@@ -54,7 +54,9 @@ export async function startPasta(opts: PastaStart): Promise<PortMap> {
   opts.log.step('network', 'pasta', { args: args.join(' '), code: r.code });
   if (r.code !== 0) {
     const why = r.stderr.split('\n').filter((l) => l && !l.startsWith('Failed to send')).join('; ');
-    throw new InternalError(`pasta failed to set up the container's network: ${why || `exit status ${r.code}`}`);
+    throw new InternalError(`pasta failed to set up the container's network: ${why || `exit status ${r.code}`}`, {
+      ...(/tun/.test(why) ? { hint: '/dev/net/tun must be open to users (mode 0666, as udev makes it); or use --network none|host' } : {}),
+    });
   }
   return bound;
 }
