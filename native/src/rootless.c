@@ -64,20 +64,24 @@ static int read_all(int fd, void *buf, size_t n) {
   return 0;
 }
 
-/* The pause pid from PIDFILE if that process is still our pause process, else 0. */
+/* The pause pid from PIDFILE if that process is still our pause process, else 0. A zombie is gone
+ * (an init that reaps slowly keeps its comm readable), and so is a pid reused by another program. */
 static pid_t live_pause(const char *pidfile) {
-  char buf[32] = {0}, path[64], comm[32] = {0};
+  char buf[32] = {0}, path[64], stat[256] = {0};
   int fd = open(pidfile, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return 0;
   ssize_t n = read(fd, buf, sizeof buf - 1);
   close(fd);
   long pid = n > 0 ? strtol(buf, NULL, 10) : 0;
   if (pid <= 1) return 0;
-  snprintf(path, sizeof path, "/proc/%ld/comm", pid);
+  snprintf(path, sizeof path, "/proc/%ld/stat", pid);
   if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) return 0;
-  n = read(fd, comm, sizeof comm - 1);
+  n = read(fd, stat, sizeof stat - 1);
   close(fd);
-  if (n <= 0 || strncmp(comm, PAUSE_NAME, strlen(PAUSE_NAME)) != 0) return 0; /* gone, or its pid reused */
+  /* "PID (COMM) STATE ..." */
+  const char *name = strchr(stat, '('), *end = strrchr(stat, ')');
+  if (n <= 0 || !name || !end || end[1] != ' ' || end[2] == 'Z') return 0;
+  if ((size_t)(end - name - 1) != strlen(PAUSE_NAME) || strncmp(name + 1, PAUSE_NAME, strlen(PAUSE_NAME)) != 0) return 0;
   return (pid_t)pid;
 }
 
@@ -103,9 +107,15 @@ static int run_map_tool(const char *tool, pid_t pid, const char *map) {
   return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
+static void pause_forever(void) {
+  prctl(PR_SET_NAME, PAUSE_NAME);
+  signal(SIGHUP, SIG_IGN); /* the terminal of the first command closing must not end everyone's containers */
+  signal(SIGINT, SIG_IGN);
+  for (;;) pause();
+}
+
 static void become_pause(void) {
   setsid();
-  prctl(PR_SET_NAME, PAUSE_NAME);
   if (chdir("/") < 0) _exit(1);
   int null = open("/dev/null", O_RDWR);
   for (int fd = 0; fd < 3; fd++) dup2(null, fd);
@@ -113,9 +123,9 @@ static void become_pause(void) {
   sigset_t all;
   sigfillset(&all);
   sigprocmask(SIG_UNBLOCK, &all, NULL);
-  signal(SIGHUP, SIG_IGN); /* the terminal of the first command closing must not end everyone's containers */
-  signal(SIGINT, SIG_IGN);
-  for (;;) pause();
+  /* A command line of its own in ps, not the first command's (the exec keeps the namespaces). */
+  execl("/proc/self/exe", PAUSE_NAME, "--pause", (char *)NULL);
+  pause_forever();
 }
 
 static pid_t make_pause(const char *uidmap, const char *gidmap) {
@@ -180,6 +190,7 @@ static int join(pid_t pid) {
 }
 
 int main(int argc, char **argv) {
+  if (argc == 2 && strcmp(argv[1], "--pause") == 0) pause_forever();
   if (argc < 6 || strcmp(argv[4], "--") != 0) {
     fprintf(stderr, "usage: mydocker-rootless PIDFILE UIDMAP GIDMAP -- PROGRAM ARGS...\n");
     return 125;

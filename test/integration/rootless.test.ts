@@ -186,6 +186,17 @@ describe('rootless mode: an unprivileged user runs containers', { skip: missing.
     assert.match(net.stderr, /cannot create network mynet in rootless mode/);
   });
 
+  test('a pause process that died is replaced by the next command', () => {
+    const file = path.join(runtimeDir, 'mydocker', 'pause.pid');
+    const old = Number(fs.readFileSync(file, 'utf8'));
+    process.kill(old, 'SIGKILL');
+    for (let i = 0; i < 50 && comm(old) === 'mydocker-pause' && !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${old}/status`, 'utf8')); i++) spawnSync('sleep', ['0.05']);
+    assert.equal(ok(['run', '--rm', 'busybox', 'echo', 'again']).stdout, 'again\n');
+    const now = Number(fs.readFileSync(file, 'utf8'));
+    assert.notEqual(now, old);
+    assert.equal(comm(now), 'mydocker-pause');
+  });
+
   test('a named volume keeps data between containers', () => {
     ok(['volume', 'create', 'data']);
     ok(['run', '--rm', '-v', 'data:/data', 'busybox', 'sh', '-c', 'echo persisted > /data/f; chown 1000:1000 /data/f']);
