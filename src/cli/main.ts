@@ -1,8 +1,7 @@
 // Entry point of the docker-like CLI: global flags, then one lazily loaded command module.
 import { parseArgs, str, flag, type OptionSpec } from './argv';
 import type { AnyCommand, CliContext } from './command';
-import * as fs from 'node:fs';
-import { describeError, exitCodeFor, InvalidArgumentError, MydockerError, PermissionDeniedError } from '../errors/errors';
+import { describeError, exitCodeFor, InvalidArgumentError, MydockerError } from '../errors/errors';
 import { Logger, type Level } from '../log/log';
 import { Layout } from '../store/layout';
 import { renderHelp, renderMainHelp } from './help';
@@ -115,27 +114,10 @@ export async function main(argv: string[]): Promise<number> {
       io.stdout.write(renderHelp(command));
       return 0;
     }
-    if (name !== 'version') assertStateAccess(layout);
     const ctx: CliContext = { layout, log, io };
     return await command.run(command.toOptions(args), ctx);
   } catch (err) {
     return reportError(err, commandName, io.stderr);
-  }
-}
-
-/**
- * mydocker's state is root's (mode 0700): another user would otherwise see an empty `ps` or a
- * silent `events`. Say why instead.
- */
-function assertStateAccess(layout: Layout): void {
-  if (process.getuid?.() === 0) return;
-  for (const dir of [layout.root, layout.runroot]) {
-    try {
-      fs.accessSync(dir, fs.constants.R_OK | fs.constants.X_OK);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw new PermissionDeniedError(`permission denied: ${dir} belongs to root; run mydocker as root (or point --root/--runroot at directories of your own)`);
-    }
   }
 }
 

@@ -167,6 +167,11 @@ describe('rootless mode: an unprivileged user runs containers', { skip: missing.
     assert.equal(comm(pid), 'sleep');
     assert.equal(Number(/^Uid:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]), uid, 'container root is the user on the host');
     assert.match(ok(['ps']).stdout, /Up .* app\n/);
+    // no cgroup lists its processes: top finds them by pid namespace
+    assert.match(ok(['top', 'app']).stdout, new RegExp(`\\n\\S+\\s+${pid}\\s.*sleep 1000\\n`));
+    const paused = md(['pause', 'app']);
+    assert.equal(paused.code, 125);
+    assert.match(paused.stderr, /cannot freeze: rootless mode cannot use cgroups/);
     ok(['stop', '-t', '1', 'app']);
     assert.match(ok(['ps', '-a']).stdout, /Exited \(\d+\) .* app\n/);
     ok(['rm', 'app']);
