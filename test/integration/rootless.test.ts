@@ -4,7 +4,8 @@
 // after() removes the user with everything it started (the pause process too), also when a test failed.
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import * as http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -248,6 +249,30 @@ describe('rootless mode: an unprivileged user runs containers', { skip: missing.
     const pastas = userProcesses().filter((p) => /^pas(ta|st)/.test(comm(p)));
     assert.deepEqual(pastas.map((p) => fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').replace(/\0/g, ' ')), [], 'pasta ended with its container');
     assert.notEqual(spawnSync('curl', ['-s', '-m', '2', `http://127.0.0.1:${port}/`]).status, 0);
+  });
+
+  test('system service listens in the user\'s runtime dir and reports rootless', async () => {
+    const env = [`HOME=${home}`, `XDG_RUNTIME_DIR=${runtimeDir}`, 'PATH=/usr/bin:/bin'];
+    const service = spawn('runuser', ['-u', USER, '--', 'env', '-i', ...env, MYDOCKER, 'system', 'service', '--time', '5'], { stdio: 'ignore', cwd: home });
+    const exited = new Promise((r) => service.on('exit', r));
+    try {
+      const socketPath = path.join(runtimeDir, 'mydocker', 'docker.sock');
+      for (let i = 0; i < 100 && !fs.existsSync(socketPath); i++) await new Promise((r) => setTimeout(r, 50));
+      const body = await new Promise<string>((resolve, reject) => {
+        http.get({ socketPath, path: '/v1.41/info' }, (res) => {
+          let data = '';
+          res.on('data', (c) => (data += c));
+          res.on('end', () => resolve(data));
+        }).on('error', reject);
+      });
+      const info = JSON.parse(body) as { SecurityOptions: string[]; DockerRootDir: string; Rootless?: { Network: string } };
+      assert.ok(info.SecurityOptions.includes('name=rootless'));
+      assert.equal(info.DockerRootDir, path.join(home, '.local', 'share', 'mydocker'));
+      assert.match(info.Rootless?.Network ?? '', /^pasta/);
+    } finally {
+      service.kill('SIGTERM');
+      await exited;
+    }
   });
 
   test('nothing outside its home and runtime dir belongs to the user or its subordinate ids', () => {
