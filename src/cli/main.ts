@@ -1,7 +1,8 @@
 // Entry point of the docker-like CLI: global flags, then one lazily loaded command module.
 import { parseArgs, str, flag, type OptionSpec } from './argv';
 import type { AnyCommand, CliContext } from './command';
-import { describeError, exitCodeFor, InvalidArgumentError, MydockerError } from '../errors/errors';
+import * as fs from 'node:fs';
+import { describeError, exitCodeFor, InvalidArgumentError, MydockerError, PermissionDeniedError } from '../errors/errors';
 import { Logger, type Level } from '../log/log';
 import { Layout } from '../store/layout';
 import { renderHelp, renderMainHelp } from './help';
@@ -99,6 +100,7 @@ export async function main(argv: string[]): Promise<number> {
     const loader = COMMANDS[name];
     if (!loader) throw new InvalidArgumentError(`'${name}' is not a mydocker command`, { hint: "see 'mydocker --help'" });
     if (process.geteuid?.() !== 0 && !LOCAL_COMMANDS.has(name)) {
+      assertStateAccess(str(global, 'root') ?? process.env.MYDOCKER_ROOT, str(global, 'runroot') ?? process.env.MYDOCKER_RUNROOT);
       const { runRootless } = await import('../rootless/enter');
       return await runRootless(argv);
     }
@@ -118,6 +120,22 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(command.toOptions(args), ctx);
   } catch (err) {
     return reportError(err, commandName, io.stderr);
+  }
+}
+
+/**
+ * A user who points --root/--runroot at root's store (mode 0700) would otherwise see an empty `ps` or a
+ * silent `events` from its user namespace. Say why instead; without those flags it gets a store of its own.
+ */
+function assertStateAccess(...dirs: (string | undefined)[]): void {
+  for (const dir of dirs) {
+    if (dir === undefined) continue;
+    try {
+      fs.accessSync(dir, fs.constants.R_OK | fs.constants.X_OK);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw new PermissionDeniedError(`permission denied: ${dir} is not yours; run mydocker as root, or leave out --root/--runroot for a rootless store of your own`);
+    }
   }
 }
 

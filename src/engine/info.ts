@@ -71,7 +71,7 @@ export function systemInfo(deps: EngineDeps, opts: InfoOptions, views: readonly 
     Images: images,
     Driver: 'overlay2',
     DriverStatus: [['Backing Filesystem', backingFs(root)], ['Supports d_type', 'true'], ['Using metacopy', 'false'], ['Native Overlay Diff', 'true'], ['userxattr', 'false']],
-    Plugins: { Volume: ['local'], Network: rootless ? ['pasta', 'host', 'null'] : ['bridge', 'host', 'null'], Authorization: null, Log: [...LOG_DRIVERS] },
+    Plugins: { Volume: ['local'], Network: rootless ? ['pasta', 'slirp4netns', 'host', 'null'] : ['bridge', 'host', 'null'], Authorization: null, Log: [...LOG_DRIVERS] },
     MemoryLimit: true, SwapLimit: true, KernelMemoryTCP: false, CpuCfsPeriod: true, CpuCfsQuota: true, CPUShares: true, CPUSet: true,
     PidsLimit: true, IPv4Forwarding: true, BridgeNfIptables: true, BridgeNfIp6tables: true,
     Debug: opts.debug ?? false,

@@ -134,8 +134,9 @@ export async function disconnectNetwork(deps: EngineDeps, netRef: string, contai
 export function containerPorts(deps: EngineDeps, containerRef: string): { name: string; ports: Record<string, PortBinding[]> } {
   const record = new ContainerStore(deps.layout).resolve(containerRef);
   const running = runningState(deps, record.id);
-  if (running && networkConfigOf(record).mode === 'pasta') {
-    // pasta's ports are in the record only: no CNI attachment holds them
+  const mode = networkConfigOf(record).mode;
+  if (running && (mode === 'pasta' || mode === 'slirp4netns')) {
+    // user-mode networks' ports are in the record only: no CNI attachment holds them
     const bound = Object.entries(record.networkSettings?.Ports ?? {}).filter((e): e is [string, PortBinding[]] => e[1] !== null);
     return { name: record.name, ports: Object.fromEntries(bound) };
   }

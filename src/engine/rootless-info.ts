@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { detectHostCgroups } from '../cgroups/hierarchy';
-import { hasPasta } from '../network/pasta';
+import { defaultUserNetwork, hasCommand } from '../network/pasta';
 import { inUserNamespace } from '../sys/rootless';
 import { overlayKind } from '../storage/overlay';
 
@@ -34,7 +34,9 @@ export function rootlessInfo(runroot: string): RootlessInfo | undefined {
   }
   return {
     IdMaps: readMap('/proc/self/uid_map'),
-    Network: hasPasta() ? 'pasta (default; also host, none, container:NAME)' : 'none: pasta is not installed (host, none, container:NAME work)',
+    Network: hasCommand('pasta') || hasCommand('slirp4netns')
+      ? `${defaultUserNetwork()} (default; also ${['pasta', 'slirp4netns'].filter((n) => n !== defaultUserNetwork() && hasCommand(n)).concat(['host', 'none', 'container:NAME']).join(', ')})`
+      : 'none: neither pasta nor slirp4netns is installed (host, none, container:NAME work)',
     Storage: overlayKind(),
     Cgroups: detectHostCgroups().unusable ?? 'delegated',
     PauseProcess: pause,

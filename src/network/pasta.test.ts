@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { pastaArgs, pastaPortArgs } from './pasta';
+import { defaultUserNetwork, pastaArgs, pastaPortArgs } from './pasta';
 
 test('published ports become -t/-u specs; nothing else is forwarded either way', () => {
   const maps = [
@@ -13,4 +13,10 @@ test('published ports become -t/-u specs; nothing else is forwarded either way',
   ]);
   assert.deepEqual(pastaArgs('/run/ns', '/run/p.pid', []).slice(6), ['-t', 'none', '-u', 'none', '-T', 'none', '-U', 'none']);
   assert.throws(() => pastaPortArgs([{ hostPort: 1, containerPort: 1, protocol: 'sctp', hostIP: '' }]), /sctp/);
+});
+
+test('the default user-mode network: pasta, else slirp4netns', () => {
+  assert.equal(defaultUserNetwork((n) => n === 'pasta' || n === 'slirp4netns'), 'pasta');
+  assert.equal(defaultUserNetwork((n) => n === 'slirp4netns'), 'slirp4netns');
+  assert.equal(defaultUserNetwork(() => false), 'pasta', 'neither: pasta, whose absence the run reports');
 });

@@ -70,30 +70,30 @@ function readPid(file: string): number | undefined {
   }
 }
 
-function isPasta(pid: number): boolean {
+function isUserNetProcess(pid: number): boolean {
   try {
     const comm = fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
     const state = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
-    return (comm.startsWith('pasta') || comm.startsWith('passt')) && state !== 'Z';
+    return /^(pasta|passt|slirp4netns)/.test(comm) && state !== 'Z';
   } catch {
     return false;
   }
 }
 
 /**
- * Ends the container's pasta, if it still runs (its comm is checked: the pid may have been reused), and
+ * Ends the container's pasta (or slirp4netns), if it still runs (its comm is checked: the pid may have been reused), and
  * waits for it: its listening sockets are the published ports, which must be free when rm returns. Idempotent.
  */
-export async function stopPasta(pidFile: string, log: Logger): Promise<void> {
+export async function stopUserNetwork(pidFile: string, log: Logger): Promise<void> {
   const pid = readPid(pidFile);
-  if (pid !== undefined && isPasta(pid)) {
+  if (pid !== undefined && isUserNetProcess(pid)) {
     try {
       process.kill(pid, 'SIGTERM');
-      log.step('network', 'pasta-stop', { pid });
+      log.step('network', 'user-network-stop', { pid });
     } catch {
       // exited meanwhile
     }
-    for (let i = 0; i < 100 && isPasta(pid); i++) {
+    for (let i = 0; i < 100 && isUserNetProcess(pid); i++) {
       if (i === 50) process.kill(pid, 'SIGKILL');
       await new Promise((r) => setTimeout(r, 10));
     }
@@ -101,6 +101,11 @@ export async function stopPasta(pidFile: string, log: Logger): Promise<void> {
   fs.rmSync(pidFile, { force: true });
 }
 
-export function hasPasta(): boolean {
-  return (process.env.PATH ?? '/usr/bin:/bin').split(':').concat(['/usr/bin', '/usr/sbin']).some((d) => d && fs.existsSync(path.join(d, 'pasta')));
+export function hasCommand(name: string): boolean {
+  return (process.env.PATH ?? '/usr/bin:/bin').split(':').concat(['/usr/bin', '/usr/sbin']).some((d) => d && fs.existsSync(path.join(d, name)));
+}
+
+/** Rootless mode's default network: pasta, else slirp4netns, else none at all (then `run` says what to install). */
+export function defaultUserNetwork(has: (name: string) => boolean = hasCommand): 'pasta' | 'slirp4netns' {
+  return has('pasta') || !has('slirp4netns') ? 'pasta' : 'slirp4netns';
 }

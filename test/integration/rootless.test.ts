@@ -21,7 +21,7 @@ let runtimeDir = '';
 let subuid: { start: number; size: number } | undefined;
 let work = '';
 let reg: LocalRegistry | undefined;
-const missing = ['newuidmap', 'pasta'].filter((b) => !['/usr/bin', '/usr/sbin', '/bin'].some((d) => fs.existsSync(path.join(d, b))));
+const missing = ['newuidmap', 'pasta', 'slirp4netns'].filter((b) => !['/usr/bin', '/usr/sbin', '/bin'].some((d) => fs.existsSync(path.join(d, b))));
 
 function sh(cmd: string, args: string[]): string {
   const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 120_000 });
@@ -249,6 +249,23 @@ describe('rootless mode: an unprivileged user runs containers', { skip: missing.
     const pastas = userProcesses().filter((p) => /^pas(ta|st)/.test(comm(p)));
     assert.deepEqual(pastas.map((p) => fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').replace(/\0/g, ' ')), [], 'pasta ended with its container');
     assert.notEqual(spawnSync('curl', ['-s', '-m', '2', `http://127.0.0.1:${port}/`]).status, 0);
+  });
+
+  test('--network slirp4netns: the same published port through slirp4netns\'s API; gone after rm', async () => {
+    const port = await freePort();
+    ok(['run', '-d', '--name', 'slirp', '--network', 'slirp4netns', '-p', `127.0.0.1:${port}:80`, 'busybox', 'sh', '-c',
+      'echo via slirp4netns > /tmp/index.html; exec httpd -f -p 80 -h /tmp']);
+    assert.match(ok(['exec', 'slirp', 'ip', 'addr', 'show', 'tap0']).stdout, /inet 10\.0\.2\.100\/24/);
+    let body = '';
+    for (let i = 0; i < 50 && body === ''; i++) {
+      body = spawnSync('curl', ['-s', '-m', '2', `http://127.0.0.1:${port}/`], { encoding: 'utf8' }).stdout;
+      if (body === '') spawnSync('sleep', ['0.1']);
+    }
+    assert.equal(body, 'via slirp4netns\n');
+    assert.ok(userProcesses().some((p) => comm(p) === 'slirp4netns'));
+    ok(['rm', '-f', 'slirp']);
+    assert.ok(!userProcesses().some((p) => comm(p) === 'slirp4netns'), 'slirp4netns ended with its container');
+    assert.deepEqual(fs.readdirSync(path.join(runtimeDir, 'mydocker', 'usernet')), []);
   });
 
   test('system service listens in the user\'s runtime dir and reports rootless', async () => {
