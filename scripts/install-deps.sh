@@ -22,6 +22,7 @@ packages=(
   docker-compose debootstrap  # API client tests: compose 1.29 drives the service; the app's images are a debootstrap rootfs
   uidmap           # rootless mode: newuidmap/newgidmap map a user's /etc/subuid range into its user namespace
   passt            # rootless mode: pasta gives containers user-mode networking and forwards -p ports
+  slirp4netns      # rootless mode: the other user-mode network (--network slirp4netns; default without pasta)
   fuse-overlayfs   # rootless mode: the rootfs where the kernel refuses overlayfs in a user namespace
 )
 missing=()
