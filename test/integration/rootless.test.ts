@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { freePort, LocalRegistry } from '../../src/image/registry/testing/local-registry';
 import { saveBusybox } from '../helpers/host';
-import { MYDOCKER, type Result } from '../helpers/sandbox';
+import { MYDOCKER, PTY_RUN, type Result } from '../helpers/sandbox';
 
 const USER = `mdrl${randomBytes(3).toString('hex')}`;
 let uid = -1;
@@ -177,6 +177,15 @@ describe('rootless mode: an unprivileged user runs containers', { skip: missing.
     assert.match(ok(['ps', '-a']).stdout, /Exited \(\d+\) .* app\n/);
     ok(['rm', 'app']);
     assert.equal(ok(['ps', '-aq']).stdout, '');
+  });
+
+  test('run -it: the container\'s own terminal, its size, and the exit code', () => {
+    const steps = [{ expect: '# ' }, { send: 'tty; stty size; id -u\r' }, { expect: '\\d+ \\d+\\r?\\n0' }, { send: 'exit 3\r' }];
+    const env = [`HOME=${home}`, `XDG_RUNTIME_DIR=${runtimeDir}`, 'PATH=/usr/bin:/bin', 'TERM=xterm'];
+    const r = spawnSync('python3', [PTY_RUN, '--rows', '30', '--cols', '90', '--timeout', '20', JSON.stringify(steps), '--',
+      'runuser', '-u', USER, '--', 'env', '-i', ...env, MYDOCKER, 'run', '-it', '--rm', 'busybox', 'sh'], { encoding: 'utf8', timeout: 40_000, cwd: home });
+    assert.equal(r.status, 3, r.stdout + r.stderr);
+    assert.match(r.stdout, /\/dev\/pts\/0\r?\n30 90\r?\n0\r?\n/);
   });
 
   test('limits need cgroups this host cannot delegate: refused with one line, nothing created', () => {
