@@ -173,6 +173,10 @@ describe('rootless mode: an unprivileged user runs containers', { skip: missing.
     const paused = md(['pause', 'app']);
     assert.equal(paused.code, 125);
     assert.match(paused.stderr, /cannot freeze: rootless mode cannot use cgroups/);
+    // commit pauses a container where a freezer exists; here it reads the upper dir live
+    ok(['exec', 'app', 'sh', '-c', 'echo committed > /state']);
+    ok(['commit', 'app', 'rl/snap:1']);
+    assert.equal(ok(['run', '--rm', '--network', 'none', 'rl/snap:1', 'cat', '/state']).stdout, 'committed\n');
     ok(['stop', '-t', '1', 'app']);
     assert.match(ok(['ps', '-a']).stdout, /Exited \(\d+\) .* app\n/);
     ok(['rm', 'app']);
