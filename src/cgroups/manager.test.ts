@@ -274,3 +274,29 @@ test('rootless without delegation: no cgroup at all; device rules are skipped, a
   assert.throws(() => m.setFrozen(true), /cannot freeze: rootless/);
   assert.deepEqual(m.selfJoin().joinFiles, []);
 });
+
+test('create makes the path again when the shared cpuset parent is pruned before it is filled in', () => {
+  const host = fakeHost('v1');
+  const cpuset = host.hierarchies.find((h) => h.controllers.includes('cpuset'))!.mountpoint;
+  const parent = path.join(cpuset, 'mydocker');
+  fs.mkdirSync(parent); // made by a parallel start, not filled in yet
+  const nodeFs: typeof fs = require('node:fs');
+  const readFileSync = nodeFs.readFileSync;
+  let pruned = false;
+  nodeFs.readFileSync = ((file: fs.PathOrFileDescriptor, opts?: unknown) => {
+    // another engine's delete removes the empty parent between our mkdir (EEXIST) and reading its cpuset files
+    if (!pruned && file === path.join(cpuset, 'cpuset.cpus')) {
+      pruned = true;
+      fs.rmdirSync(parent);
+    }
+    return (readFileSync as (f: fs.PathOrFileDescriptor, o?: unknown) => string | Buffer)(file, opts);
+  }) as typeof nodeFs.readFileSync;
+  try {
+    const created = new CgroupManager(host, '/mydocker/c1', silentLogger).create();
+    assert.ok(pruned);
+    assert.ok(fs.existsSync(path.join(parent, 'c1')));
+    assert.ok(created.includes(parent), 'the parent made again is ours to remove');
+  } finally {
+    nodeFs.readFileSync = readFileSync;
+  }
+});

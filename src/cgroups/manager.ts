@@ -97,7 +97,18 @@ export class CgroupManager {
         this.log.step('cgroups', 'cgroup-create', { path: dir });
       }
       // Also for a parent that already existed: a parallel start may have made it and not filled it in yet.
-      if (p.hierarchy.version === 1 && p.hierarchy.controllers.includes('cpuset')) inheritCpuset(this.dirAt(parent), this.dirAt(dir));
+      if (p.hierarchy.version === 1 && p.hierarchy.controllers.includes('cpuset')) {
+        try {
+          inheritCpuset(this.dirAt(parent), this.dirAt(dir));
+        } catch (err) {
+          // the same prune, between our mkdir (which found the shared parent) and filling it in
+          if (isMissing(err) && !made.includes(dir) && restarts++ < 5) {
+            i = -1;
+            continue;
+          }
+          throw err;
+        }
+      }
     }
     return made;
   }
@@ -238,6 +249,11 @@ export class CgroupManager {
       }
     }
   }
+}
+
+function isMissing(err: unknown): boolean {
+  const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
+  return e.code === 'ENOENT' || e.cause?.code === 'ENOENT' || /no such file or directory/.test(e.message ?? '');
 }
 
 /** A v1 cpuset cgroup starts with empty cpus and mems, and no task can join it (ENOSPC): copy the parent's. */

@@ -27,8 +27,9 @@ export interface TerminalOptions {
 export function terminalAttach(opts: TerminalOptions): AttachHandler {
   return async (client: AttachClient, state) => {
     const { io } = opts;
-    const stdin = process.stdin;
-    const raw = opts.tty && opts.stdin && stdin.isTTY === true;
+    // process.stdin is made on first use (a stream over a pipe, file or tty: a few ms): only with -i
+    const stdin = opts.stdin ? process.stdin : undefined;
+    const raw = opts.tty && stdin?.isTTY === true;
     // Raw mode before any output is shown: whoever reacts to the output (a user, a test) must
     // already be typing into the container, not into our terminal's line discipline.
     const savedTermios = raw ? sys().makeRaw(0) : undefined;
@@ -54,7 +55,7 @@ export function terminalAttach(opts: TerminalOptions): AttachHandler {
       if (done) detach();
     };
     const onEnd = () => client.closeStdin();
-    if (opts.stdin) {
+    if (stdin) {
       stdin.on('data', onData);
       stdin.on('end', onEnd);
       stdin.resume();
@@ -66,7 +67,7 @@ export function terminalAttach(opts: TerminalOptions): AttachHandler {
     } finally {
       stopSignals();
       process.off('SIGWINCH', resize);
-      if (opts.stdin) {
+      if (stdin) {
         stdin.off('data', onData);
         stdin.off('end', onEnd);
         stdin.pause();

@@ -83,7 +83,16 @@ const LOCAL_COMMANDS = new Set(['version', 'completion']);
 const LEVELS = new Set(['debug', 'info', 'warn', 'error']);
 
 export async function main(argv: string[]): Promise<number> {
-  const io = { stdout: process.stdout, stderr: process.stderr };
+  // made on first use: each is a stream over a tty, pipe or file that costs a few ms to set up, and
+  // a quiet command (run --rm … true) never writes to them
+  const io = {
+    get stdout(): NodeJS.WriteStream {
+      return process.stdout;
+    },
+    get stderr(): NodeJS.WriteStream {
+      return process.stderr;
+    },
+  };
   let commandName = '';
   try {
     const global = parseArgs(argv, GLOBAL_OPTIONS, { stopAtPositional: true, command: '' });

@@ -25,7 +25,7 @@ import { checkNetworkFlags, resolveExtraHosts } from '../network/options';
 import type { PortMap } from '../network/ports';
 import { buildSettings, networkConfigOf, updateRecord } from './network-record';
 import type { ContainerNetworkConfig, NetworkSettings } from '../network/settings';
-import { syncHosts } from '../network/name-resolution';
+import { hostsFor, syncHosts } from '../network/name-resolution';
 import { linkHosts, type LinkedContainer } from '../network/links';
 import { NetworkStore } from '../network/store';
 import { defaultUserNetwork, startPasta, stopUserNetwork } from '../network/pasta';
@@ -88,6 +88,8 @@ async function portsToPublish(deps: EngineDeps, record: ContainerRecord, cfg: Co
 }
 
 function saveSettings(deps: EngineDeps, record: ContainerRecord, settings: NetworkSettings): void {
+  // unchanged (network none or host, the same settings since create): no read-modify-write on the run path
+  if (record.networkSettings && JSON.stringify(record.networkSettings) === JSON.stringify(settings)) return;
   record.networkSettings = settings;
   updateRecord(deps.layout, record.id, (r) => {
     r.networkSettings = settings;
@@ -166,7 +168,10 @@ export async function connectContainer(deps: EngineDeps, record: ContainerRecord
   att.extraHosts = resolveExtraHosts(record.hostConfig.ExtraHosts ?? [], gateway);
   if (cfg.links?.length) att.extraHosts.push(...linkHosts(cfg.links, record.name, entries[0].name, (id) => linkedContainer(deps, id, entries[0].name)));
   saveAttachment(layout, att);
-  await syncHosts(layout, { networks: entries.map((e) => e.name), containers: [record.id] });
+  if (entries.some((e) => e.resolvesNames)) await syncHosts(layout, { networks: entries.map((e) => e.name), containers: [record.id] });
+  // the default bridge resolves no names: the hosts file is the container's own, no peer's changes (and
+  // no reading of every attachment under the host-wide lock, which made starts O(containers))
+  else rewriteInPlace(files.hosts, hostsFor(att, []));
   rewriteInPlace(files.resolvConf, resolvConfContent(readHostResolvConf(), {
     dns: record.hostConfig.Dns, search: record.hostConfig.DnsSearch, options: record.hostConfig.DnsOptions ?? [],
   }));

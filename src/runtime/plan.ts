@@ -114,33 +114,61 @@ const HOOK_STAGES = { createContainer: 1, startContainer: 2 } as const;
 
 export const PLAN_MAGIC = 'MDPLAN01';
 
+/** TLV writer over one growing buffer (nested records are back-patched), not a Buffer per field. */
 class Writer {
-  private chunks: Buffer[] = [];
+  private buf = Buffer.allocUnsafe(8192);
+  private len = 0;
 
+  private reserve(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + n));
+    this.buf.copy(next, 0, 0, this.len);
+    this.buf = next;
+  }
+  private head(tag: number, length: number): void {
+    this.reserve(6 + length);
+    this.buf.writeUInt16LE(tag, this.len);
+    this.buf.writeUInt32LE(length, this.len + 2);
+    this.len += 6;
+  }
   raw(tag: number, value: Buffer): this {
-    const head = Buffer.alloc(6);
-    head.writeUInt16LE(tag, 0);
-    head.writeUInt32LE(value.length, 2);
-    this.chunks.push(head, value);
+    this.head(tag, value.length);
+    value.copy(this.buf, this.len);
+    this.len += value.length;
     return this;
   }
   u64(tag: number, v: number | bigint | boolean): this {
-    const b = Buffer.alloc(8);
-    b.writeBigUInt64LE(typeof v === 'bigint' ? v : BigInt(typeof v === 'boolean' ? Number(v) : v));
-    return this.raw(tag, b);
+    const n = typeof v === 'boolean' ? Number(v) : v;
+    this.head(tag, 8);
+    if (typeof n === 'number' && Number.isSafeInteger(n) && n >= 0) {
+      this.buf.writeUInt32LE(n % 0x1_0000_0000, this.len);
+      this.buf.writeUInt32LE(Math.floor(n / 0x1_0000_0000), this.len + 4);
+    } else {
+      this.buf.writeBigUInt64LE(BigInt(n), this.len); // a bigint, or the RangeError of a value that is no u64
+    }
+    this.len += 8;
+    return this;
   }
   str(tag: number, s: string | undefined): this {
     if (s === undefined) return this;
     if (s.includes('\0')) throw new Error(`plan string contains NUL: ${JSON.stringify(s)}`);
-    return this.raw(tag, Buffer.from(s, 'utf8'));
+    const n = Buffer.byteLength(s, 'utf8');
+    this.head(tag, n);
+    this.buf.write(s, this.len, 'utf8');
+    this.len += n;
+    return this;
   }
   nested(tag: number, build: (w: Writer) => void): this {
-    const w = new Writer();
-    build(w);
-    return this.raw(tag, w.done());
+    this.reserve(6);
+    const at = this.len;
+    this.len += 6;
+    build(this);
+    this.buf.writeUInt16LE(tag, at);
+    this.buf.writeUInt32LE(this.len - at - 6, at + 2);
+    return this;
   }
   done(): Buffer {
-    return Buffer.concat(this.chunks);
+    return Buffer.from(this.buf.subarray(0, this.len));
   }
 }
 

@@ -34,13 +34,24 @@ export function stateFile(dir: string): string {
   return path.join(dir, 'state.json');
 }
 
+/**
+ * Atomic (a killed writer leaves the old file or the new one) but not fsync'd: the state lives under
+ * the runroot (a tmpfs on most hosts; a new boot id discards it anyway) and it describes processes
+ * that a power loss ends. The fsync cost ~1 ms on every start (docs/library.md).
+ */
 export function saveState(dir: string, state: RuntimeState): void {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  writeJsonAtomic(stateFile(dir), state);
+  writeJsonAtomic(stateFile(dir), state, { durable: false });
 }
 
+/** A file a power loss left empty or torn (a runroot on a disk) describes nothing that still runs. */
 export function loadState(dir: string): RuntimeState | undefined {
-  return readJsonIfExists<RuntimeState>(stateFile(dir));
+  try {
+    return readJsonIfExists<RuntimeState>(stateFile(dir));
+  } catch (err) {
+    if (err instanceof SyntaxError) return undefined;
+    throw err;
+  }
 }
 
 /**

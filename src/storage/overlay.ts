@@ -15,6 +15,11 @@ export interface OverlayDirs {
   upper: string;
   work: string;
   target: string;
+  /**
+   * The upper dir is never synced (overlayfs "volatile", kernel 5.10+): for containers that are removed when
+   * they exit (--rm), whose writes need not survive a crash. Saves the sync at unmount, several ms on a disk.
+   */
+  volatile?: boolean;
 }
 
 // The kernel takes at most one page of mount options.
@@ -23,7 +28,7 @@ const MAX_MOUNT_DATA = 4000;
 export function overlayOptions(dirs: OverlayDirs): string {
   // overlayfs wants the topmost lower layer first.
   const lower = [...dirs.lowerDirs].reverse().map(escapeOverlayPath).join(':');
-  return `lowerdir=${lower},upperdir=${escapeOverlayPath(dirs.upper)},workdir=${escapeOverlayPath(dirs.work)}`;
+  return `lowerdir=${lower},upperdir=${escapeOverlayPath(dirs.upper)},workdir=${escapeOverlayPath(dirs.work)}${dirs.volatile ? ',volatile' : ''}`;
 }
 
 /** ":" and "," separate overlay options; a backslash escapes them. */
@@ -40,8 +45,16 @@ export function mountOverlay(dirs: OverlayDirs, log: Logger): void {
   }
   const fuse = inUserNamespace() && process.env.MYDOCKER_OVERLAY === 'fuse-overlayfs';
   try {
-    if (fuse) mountFuseOverlay(data, dirs.target);
-    else sys().mount('overlay', dirs.target, 'overlay', 0, data);
+    if (fuse) {
+      mountFuseOverlay(data, dirs.target);
+    } else {
+      try {
+        sys().mount('overlay', dirs.target, 'overlay', 0, data);
+      } catch (err) {
+        if (!dirs.volatile || (err as NodeJS.ErrnoException).code !== 'EINVAL') throw err;
+        sys().mount('overlay', dirs.target, 'overlay', 0, overlayOptions({ ...dirs, volatile: false })); // a kernel before 5.10
+      }
+    }
   } catch (err) {
     if (fuse || !inUserNamespace()) throw new InternalError(`failed to mount overlayfs on ${dirs.target}: ${(err as Error).message}`, { cause: err });
     // rootless on a kernel (or backing filesystem) that refuses overlayfs in a user namespace
@@ -56,7 +69,8 @@ export function mountOverlay(dirs: OverlayDirs, log: Logger): void {
 /** fuse-overlayfs: the same layout served from user space (it daemonizes once mounted; umount ends it). */
 function mountFuseOverlay(data: string, target: string): void {
   try {
-    execFileSync('fuse-overlayfs', ['-o', data, target], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // fuse-overlayfs has no "volatile" (it never syncs the upper dir on unmount anyway)
+    execFileSync('fuse-overlayfs', ['-o', data.replace(/,volatile$/, ''), target], { stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (err) {
     const stderr = String((err as { stderr?: Buffer }).stderr ?? '').trim();
     throw new InternalError(`fuse-overlayfs failed on ${target}: ${stderr || (err as Error).message}`, { cause: err });

@@ -325,10 +325,11 @@ describe('TLS: https first; plain http or an unverified certificate only with --
   let tlsReg: LocalRegistry | undefined;
   let plainReg: LocalRegistry | undefined;
   let s: Sandbox;
+  let cert: { cert: string; key: string };
   before(async () => {
     s = fresh('registry-tls');
     const ip = ownAddress()!;
-    const cert = makeCertificate(path.join(s.dir, 'cert'), ip);
+    cert = makeCertificate(path.join(s.dir, 'cert'), ip);
     tlsReg = await LocalRegistry.start({ dir: path.join(s.dir, 'tls'), address: ip, tls: cert });
     plainReg = await LocalRegistry.start({ dir: path.join(s.dir, 'plain'), address: ip });
     for (const r of [tlsReg, plainReg]) sh('skopeo', ['copy', '-q', '--dest-tls-verify=false', `oci:${layout}:latest`, `docker://${r.host}/t/bb:1`]);
@@ -347,6 +348,14 @@ describe('TLS: https first; plain http or an unverified certificate only with --
     assert.equal(r.code, 0, r.stderr);
     assert.equal(s.run(['tag', ref, `${tlsReg!.host}/t/back:1`]).code, 0);
     assert.equal(s.run(['push', '--tls-verify=false', `${tlsReg!.host}/t/back:1`]).code, 0);
+  });
+
+  test('a certificate trusted through NODE_EXTRA_CA_CERTS is verified (the launcher defers reading it to the registry client)', () => {
+    const ref = `${tlsReg!.host}/t/bb:1`;
+    const r = s.run(['pull', ref], { env: { ...process.env, NODE_EXTRA_CA_CERTS: cert.cert } });
+    assert.equal(r.code, 0, r.stderr);
+    const other = s.run(['pull', ref], { env: { ...process.env, NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/ca-certificates.crt' } });
+    assert.match(other.stderr, /certificate/, 'a CA file without this certificate must not make it trusted');
   });
 
   test('a plain http registry is used only with --tls-verify=false', () => {

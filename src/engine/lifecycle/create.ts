@@ -18,6 +18,7 @@ import { checkNamespaceTargets } from '../namespace-joins';
 import { parseNamespaceMode } from '../namespace-modes';
 import { mergeVolumesFrom, parseVolumesFrom } from '../volumes-from';
 import { linkDisplay } from '../../network/links';
+import { buildSettings, networkConfigOf } from '../network-record';
 
 export const DEFAULT_IMAGE = 'busybox';
 
@@ -50,6 +51,8 @@ export async function createContainer(opts: RunOptions, deps: EngineDeps): Promi
     image: imageRef, imageId: image.id, config, hostConfig: { ...hostConfig, PortBindings: network.ports }, lowerDirs: image.layerDirs, limits, mounts,
     network,
   };
+  // What inspect shows before the first start; a start without CNI networks then has nothing to rewrite.
+  record.networkSettings = buildSettings(networkConfigOf(record), undefined, [], id);
   if (network.links?.length) {
     record.hostConfig.Links = network.links.map((l) => linkDisplay(containers.load(l.container)?.name ?? l.container, record.name, l.alias));
   }

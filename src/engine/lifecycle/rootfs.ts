@@ -18,7 +18,7 @@ export const containerId = (maps: IdMappings, kind: 'uid' | 'gid', id: number) =
 
 export async function mountContainerRootfs(deps: EngineDeps, record: ContainerRecord, dirs: Omit<OverlayDirs, 'lowerDirs'>): Promise<void> {
   const maps = record.idMappings;
-  if (!maps) return mountOverlay({ ...dirs, lowerDirs: record.lowerDirs }, deps.log);
+  if (!maps) return mountOverlay({ ...dirs, lowerDirs: record.lowerDirs, volatile: record.hostConfig.AutoRemove }, deps.log);
   // The root of the merged tree takes its owner from the upper dir: the container's root.
   fs.mkdirSync(dirs.upper, { recursive: true, mode: 0o755 });
   fs.chownSync(dirs.upper, hostId(maps, 'uid', 0), hostId(maps, 'gid', 0));

@@ -81,7 +81,7 @@ export async function startContainer(deps: EngineDeps, record: ContainerRecord, 
     writeJsonAtomic(path.join(p.dir, 'config.json'), spec, { durable: false }); // regenerated on every start
     log.step('engine', 'bundle-write', { path: path.join(p.dir, 'config.json'), rootfs: p.rootfs });
     const started: StartedRecord = { startedAt: new Date().toISOString(), restartCount: opts.restartCount ?? 0 };
-    writeJsonAtomic(p.startedFile, started);
+    writeJsonAtomic(p.startedFile, started, { durable: false }); // lost in a crash, the container just looks never started
     removeFileIfExists(p.manualStopFile);
     fs.mkdirSync(path.dirname(p.attachSocket), { recursive: true, mode: 0o700 });
     const rotation = logRotation(record.hostConfig.LogConfig);

@@ -4,6 +4,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { Readable } from 'node:stream';
 import { InvalidArgumentError, MydockerError } from '../../errors/errors';
+import { registryCas } from './extra-ca';
 
 export interface HttpRequest {
   method: string;
@@ -33,7 +34,7 @@ export interface Agents {
 export function makeAgents(tlsVerify: boolean): Agents {
   return {
     http: new http.Agent({ keepAlive: true, maxSockets: 8 }),
-    https: new https.Agent({ keepAlive: true, maxSockets: 8, rejectUnauthorized: tlsVerify }),
+    https: new https.Agent({ keepAlive: true, maxSockets: 8, rejectUnauthorized: tlsVerify, ca: registryCas() }),
   };
 }
 
