@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { detectHostCgroups } from '../cgroups/hierarchy';
 import { defaultUserNetwork, hasCommand } from '../network/pasta';
-import { inUserNamespace } from '../sys/rootless';
+import { inUserNamespace, PAUSE_PID_FILE } from '../sys/rootless';
 import { overlayKind } from '../storage/overlay';
 
 export interface RootlessInfo {
@@ -28,7 +28,7 @@ export function rootlessInfo(runroot: string): RootlessInfo | undefined {
   if (!inUserNamespace()) return undefined;
   let pause: number | null = null;
   try {
-    pause = Number(fs.readFileSync(path.join(runroot, 'pause.pid'), 'utf8').trim()) || null;
+    pause = Number(fs.readFileSync(path.join(runroot, PAUSE_PID_FILE), 'utf8').trim()) || null;
   } catch {
     pause = null;
   }

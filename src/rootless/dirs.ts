@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { FailedPreconditionError } from '../errors/errors';
+import { PAUSE_PID_FILE } from '../sys/rootless';
 
 export interface RootlessDirs {
   /** Persistent: images, layers, containers, volumes ($XDG_DATA_HOME/mydocker). */
@@ -26,7 +27,7 @@ export function rootlessDirs(env: Env, uid: number, dirExists: (dir: string) => 
     });
   }
   const runroot = path.join(runtime, 'mydocker');
-  return { root: path.join(data, 'mydocker'), runroot, pauseFile: path.join(runroot, 'pause.pid') };
+  return { root: path.join(data, 'mydocker'), runroot, pauseFile: path.join(runroot, PAUSE_PID_FILE) };
 }
 
 function isOwnDir(uid: number): (dir: string) => boolean {

@@ -305,6 +305,17 @@ describe('rootless mode: an unprivileged user runs containers', { skip: missing.
     }
   });
 
+  test('system reset removes the store and ends the pause process; the next command starts afresh', () => {
+    const file = path.join(runtimeDir, 'mydocker', 'pause.pid');
+    const old = Number(fs.readFileSync(file, 'utf8'));
+    ok(['system', 'reset', '--force']);
+    for (let i = 0; i < 50 && userProcesses().includes(old); i++) spawnSync('sleep', ['0.05']);
+    assert.ok(!userProcesses().includes(old), 'the pause process ended');
+    assert.ok(!fs.existsSync(path.join(home, '.local', 'share', 'mydocker', 'images')));
+    assert.equal(ok(['run', '--rm', '--network', 'none', 'busybox', 'echo', 'fresh']).stdout, 'fresh\n');
+    assert.deepEqual(userProcesses().filter((p) => comm(p) === 'mydocker-pause'), [Number(fs.readFileSync(file, 'utf8'))], 'one pause process');
+  });
+
   test('nothing outside its home and runtime dir belongs to the user or its subordinate ids', () => {
     const dirs = ['/tmp', '/var/tmp', '/run', '/dev/shm', '/etc', '/home', '/var/lib/mydocker', '/root'].filter((d) => fs.existsSync(d));
     const r = spawnSync('find', [...dirs, '-xdev', '-not', '-uid', '0', '-printf', '%U\t%p\n'], { encoding: 'utf8', maxBuffer: 256 << 20 });
