@@ -200,6 +200,9 @@ describe('rootless mode: an unprivileged user runs containers', { skip: missing.
       assert.match(r.stderr, /cannot set .* limits: rootless mode cannot use cgroups on this .* host/);
     }
     assert.equal(ok(['ps', '-aq']).stdout, '');
+    const userns = md(['run', '--rm', '--userns=auto', 'busybox', 'true']);
+    assert.equal(userns.code, 125);
+    assert.match(userns.stderr, /--userns and --uidmap\/--gidmap are not supported in rootless mode/);
     const net = md(['network', 'create', 'mynet']);
     assert.equal(net.code, 125);
     assert.match(net.stderr, /cannot create network mynet in rootless mode/);
