@@ -107,19 +107,25 @@ static int run_map_tool(const char *tool, pid_t pid, const char *map) {
   return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
+/* fd 3: written once the name is set, so that no command ever sees the pause process under another name
+ * (live_pause() would take it for gone and make a second one). */
+#define READY_FD 3
+
 static void pause_forever(void) {
   prctl(PR_SET_NAME, PAUSE_NAME);
   signal(SIGHUP, SIG_IGN); /* the terminal of the first command closing must not end everyone's containers */
   signal(SIGINT, SIG_IGN);
+  if (write(READY_FD, "r", 1) == 1) close(READY_FD);
   for (;;) pause();
 }
 
-static void become_pause(void) {
+static void become_pause(int ready) {
   setsid();
   if (chdir("/") < 0) _exit(1);
   int null = open("/dev/null", O_RDWR);
   for (int fd = 0; fd < 3; fd++) dup2(null, fd);
-  closefrom(3);
+  dup2(ready, READY_FD); /* without O_CLOEXEC: it crosses the exec */
+  closefrom(READY_FD + 1);
   sigset_t all;
   sigfillset(&all);
   sigprocmask(SIG_UNBLOCK, &all, NULL);
@@ -139,9 +145,13 @@ static pid_t make_pause(const char *uidmap, const char *gidmap) {
     close(down[1]);
     if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0) _exit(2);
     if (write_all(up[1], "u", 1) < 0 || read_all(down[0], &c, 1) < 0 || c != 'g') _exit(3);
+    int ready[2];
+    if (pipe(ready) < 0) _exit(4);
     pid_t pause_pid = fork();
-    if (pause_pid == 0) become_pause();
-    _exit(pause_pid < 0 || write_all(up[1], &pause_pid, sizeof pause_pid) < 0 ? 4 : 0);
+    if (pause_pid == 0) become_pause(ready[1]);
+    close(ready[1]);
+    if (pause_pid < 0 || read_all(ready[0], &c, 1) < 0) _exit(4);
+    _exit(write_all(up[1], &pause_pid, sizeof pause_pid) < 0 ? 4 : 0);
   }
   close(up[1]);
   close(down[0]);
@@ -178,8 +188,11 @@ static int join(pid_t pid) {
   int userfd = open(path, O_RDONLY | O_CLOEXEC);
   snprintf(path, sizeof path, "/proc/%d/ns/mnt", pid);
   int mntfd = open(path, O_RDONLY | O_CLOEXEC);
-  if (userfd < 0 || mntfd < 0) return -1;
-  if (setns(userfd, CLONE_NEWUSER) < 0) return -1;
+  if (userfd < 0 || mntfd < 0 || setns(userfd, CLONE_NEWUSER) < 0) {
+    if (userfd >= 0) close(userfd);
+    if (mntfd >= 0) close(mntfd);
+    return -1;
+  }
   if (setns(mntfd, CLONE_NEWNS) < 0) die("join the mount namespace of pause process %d", pid);
   close(userfd);
   close(mntfd);

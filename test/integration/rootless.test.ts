@@ -144,6 +144,17 @@ after(async () => {
 });
 
 describe('rootless mode: an unprivileged user runs containers', { skip: missing.length ? `not installed: ${missing.join(', ')}` : false }, () => {
+  test('four first commands at once make one pause process', async () => {
+    const env = [`HOME=${home}`, `XDG_RUNTIME_DIR=${runtimeDir}`, 'PATH=/usr/bin:/bin'];
+    const codes = await Promise.all([0, 1, 2, 3].map((i) => new Promise<number | null>((resolve) => {
+      const p = spawn('runuser', ['-u', USER, '--', 'env', '-i', ...env, MYDOCKER, 'run', '--rm', '--network', 'none', 'busybox', 'echo', String(i)],
+        { stdio: 'ignore', cwd: home });
+      p.on('exit', (code) => resolve(code));
+    })));
+    assert.deepEqual(codes, [0, 0, 0, 0]);
+    assert.equal(userProcesses().filter((p) => comm(p) === 'mydocker-pause').length, 1);
+  });
+
   test('run --rm busybox id: root in the container, the user on the host; state under XDG dirs', () => {
     const r = ok(['run', '--rm', 'busybox', 'sh', '-c', 'id; cat /proc/self/uid_map']);
     assert.match(r.stdout, /^uid=0\(root\) gid=0\(root\)/);
