@@ -295,9 +295,9 @@ describe('rootless mode: an unprivileged user runs containers', { skip: missing.
     assert.deepEqual(fs.readdirSync(path.join(runtimeDir, 'mydocker', 'usernet')), []);
   });
 
-  test('system service listens in the user\'s runtime dir and reports rootless', async () => {
+  test('system service listens in the user\'s runtime dir, reports rootless, and serves the docker CLI', async () => {
     const env = [`HOME=${home}`, `XDG_RUNTIME_DIR=${runtimeDir}`, 'PATH=/usr/bin:/bin'];
-    const service = spawn('runuser', ['-u', USER, '--', 'env', '-i', ...env, MYDOCKER, 'system', 'service', '--time', '5'], { stdio: 'ignore', cwd: home });
+    const service = spawn('runuser', ['-u', USER, '--', 'env', '-i', ...env, MYDOCKER, 'system', 'service', '--time', '30'], { stdio: 'ignore', cwd: home });
     const exited = new Promise((r) => service.on('exit', r));
     try {
       const socketPath = path.join(runtimeDir, 'mydocker', 'docker.sock');
@@ -313,6 +313,13 @@ describe('rootless mode: an unprivileged user runs containers', { skip: missing.
       assert.ok(info.SecurityOptions.includes('name=rootless'));
       assert.equal(info.DockerRootDir, path.join(home, '.local', 'share', 'mydocker'));
       assert.match(info.Rootless?.Network ?? '', /^pasta/);
+      // the real docker CLI (Debian's docker.io) against the user's service: attach, exit code, removal
+      if (fs.existsSync('/usr/bin/docker')) {
+        const d = spawnSync('docker', ['run', '--rm', 'busybox', 'sh', '-c', 'echo via docker; exit 4'],
+          { encoding: 'utf8', timeout: 60_000, env: { ...process.env, DOCKER_HOST: `unix://${socketPath}` } });
+        assert.equal(d.status, 4, d.stderr);
+        assert.equal(d.stdout, 'via docker\n');
+      }
     } finally {
       service.kill('SIGTERM');
       await exited;
