@@ -315,7 +315,7 @@ describe('rootless mode: an unprivileged user runs containers', { skip: missing.
       assert.match(info.Rootless?.Network ?? '', /^pasta/);
       // the real docker CLI (Debian's docker.io) against the user's service: attach, exit code, removal
       if (fs.existsSync('/usr/bin/docker')) {
-        const d = spawnSync('docker', ['run', '--rm', 'busybox', 'sh', '-c', 'echo via docker; exit 4'],
+        const d = spawnSync('/usr/bin/docker', ['run', '--rm', 'busybox', 'sh', '-c', 'echo via docker; exit 4'],
           { encoding: 'utf8', timeout: 60_000, env: { ...process.env, DOCKER_HOST: `unix://${socketPath}` } });
         assert.equal(d.status, 4, d.stderr);
         assert.equal(d.stdout, 'via docker\n');
