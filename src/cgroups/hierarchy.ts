@@ -111,7 +111,7 @@ export function detectHostCgroups(): HostCgroups {
 /**
  * In a user namespace the host's cgroup trees belong to the real root. Only a cgroup v2 subtree
  * that systemd delegated to the user could be written, and that is not supported yet: containers
- * then run in the caller's own cgroup, and any limit is refused (src/engine/rootless-limits.ts).
+ * then run in the caller's own cgroup, and any limit is refused (src/engine/resources.ts).
  */
 export function withoutCgroups(host: HostCgroups): HostCgroups {
   const why = host.mode === 'v2'
