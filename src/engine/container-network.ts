@@ -205,8 +205,11 @@ async function connectUserMode(deps: EngineDeps, record: ContainerRecord, state:
 
 /** After the container stopped: release leases, veths, rules, port reservations. Idempotent. */
 export async function disconnectContainer(deps: EngineDeps, record: ContainerRecord): Promise<void> {
-  await stopUserNetwork(deps.layout.userNetPidFile(record.id), deps.log);
-  fs.rmSync(deps.layout.userNetSocket(record.id), { force: true });
+  const mode = networkConfigOf(record).mode;
+  if (mode === 'pasta' || mode === 'slirp4netns') {
+    await stopUserNetwork(deps.layout.userNetPidFile(record.id), deps.log);
+    fs.rmSync(deps.layout.userNetSocket(record.id), { force: true });
+  }
   const att = loadAttachment(deps.layout, record.id);
   if (att) await teardownAttachment(deps, att);
   else unpinNetns(netnsPinPath(deps.layout, record.id));
