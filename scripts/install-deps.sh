@@ -20,6 +20,10 @@ packages=(
   containerd       # runtime tests: ctr and the CRI plugin drive bin/mydocker-runtime
   docker.io        # runtime tests: a private dockerd with --add-runtime mydocker
   docker-compose debootstrap  # API client tests: compose 1.29 drives the service; the app's images are a debootstrap rootfs
+  uidmap           # rootless mode: newuidmap/newgidmap map a user's /etc/subuid range into its user namespace
+  passt            # rootless mode: pasta gives containers user-mode networking and forwards -p ports
+  slirp4netns      # rootless mode: the other user-mode network (--network slirp4netns; default without pasta)
+  fuse-overlayfs   # rootless mode: the rootfs where the kernel refuses overlayfs in a user namespace
 )
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
@@ -27,6 +31,12 @@ if ((${#missing[@]})); then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+
+# Rootless mode opens /dev/net/tun (pasta) and /dev/fuse (fuse-overlayfs) as a normal user. udev gives both
+# mode 0666 on a usual Debian host; machines without udev (this VM) leave the kernel's 0600.
+for node in /dev/net/tun /dev/fuse; do
+  [[ -c $node ]] && chmod 0666 "$node"
+done
 
 # The API client tests' flask + redis images are a Debian rootfs made from the same apt mirror: built
 # here, at set-up (once per machine, cached), so the tests themselves never reach past this machine.

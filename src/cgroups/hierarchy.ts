@@ -2,6 +2,7 @@
 // (v1 controllers plus a cgroup2 mount that holds what v1 does not, like this project's CI host).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { inUserNamespace } from '../sys/rootless';
 
 export type CgroupMode = 'v1' | 'v2' | 'hybrid';
 
@@ -18,6 +19,8 @@ export interface Hierarchy {
 export interface HostCgroups {
   mode: CgroupMode;
   hierarchies: Hierarchy[];
+  /** Why no cgroup may be made here (rootless mode): then `hierarchies` is empty and limits are refused. */
+  unusable?: string;
 }
 
 export interface MountinfoEntry {
@@ -100,6 +103,19 @@ export function detectHostCgroups(): HostCgroups {
         }
       },
     );
+    if (inUserNamespace()) cached = withoutCgroups(cached);
   }
   return cached;
+}
+
+/**
+ * In a user namespace the host's cgroup trees belong to the real root. Only a cgroup v2 subtree
+ * that systemd delegated to the user could be written, and that is not supported yet: containers
+ * then run in the caller's own cgroup, and any limit is refused (src/engine/resources.ts).
+ */
+export function withoutCgroups(host: HostCgroups): HostCgroups {
+  const why = host.mode === 'v2'
+    ? 'rootless mode does not use cgroup v2 delegation yet'
+    : `rootless mode cannot use cgroups on this ${host.mode === 'hybrid' ? 'hybrid (v1 + v2)' : 'cgroup v1'} host: only cgroup v2 can be delegated to a user`;
+  return { mode: host.mode, hierarchies: [], unusable: why };
 }

@@ -263,6 +263,18 @@ test('a controller the host lacks is a clear error', () => {
   assert.throws(() => m.apply({ pids: { limit: 5 } }), /the pids cgroup controller is not available on this host/);
 });
 
+test('rootless without delegation: no cgroup at all; device rules are skipped, any limit is refused', async () => {
+  const { withoutCgroups } = await import('./hierarchy');
+  const host = withoutCgroups({ mode: 'hybrid', hierarchies: [{ version: 1, mountpoint: '/sys/fs/cgroup/memory', controllers: ['memory'], ownPath: '/' }] });
+  assert.deepEqual(host.hierarchies, []);
+  const m = new CgroupManager(host, '/mydocker/c1', silentLogger);
+  assert.deepEqual(m.create(), []);
+  m.apply({ devices: [{ allow: false, access: 'rwm' }] });
+  assert.throws(() => m.apply({ memory: { limit: 1 << 26 } }), /cannot apply memory limits: rootless mode cannot use cgroups on this hybrid/);
+  assert.throws(() => m.setFrozen(true), /cannot freeze: rootless/);
+  assert.deepEqual(m.selfJoin().joinFiles, []);
+});
+
 test('create makes the path again when the shared cpuset parent is pruned before it is filled in', () => {
   const host = fakeHost('v1');
   const cpuset = host.hierarchies.find((h) => h.controllers.includes('cpuset'))!.mountpoint;

@@ -121,6 +121,11 @@ export class CgroupManager {
     if (!resources) return;
     for (const c of CONTROLLERS) {
       if (!c.wants(resources)) continue;
+      if (this.host.unusable) {
+        // Without a cgroup nothing filters device access; a user namespace cannot mknod anyway.
+        if (c.v1 === 'devices') continue;
+        throw new CgroupError(`cannot apply ${c.v1} limits: ${this.host.unusable}`);
+      }
       const v1 = this.placements.find((p) => p.hierarchy.version === 1 && p.hierarchy.controllers.includes(c.v1));
       if (v1) {
         c.applyV1(this.dir(v1), resources);
@@ -196,7 +201,7 @@ export class CgroupManager {
 
   setFrozen(frozen: boolean): void {
     const p = this.placementFor('freezer');
-    if (!p) throw new CgroupError('no freezer: neither a v1 freezer hierarchy nor cgroup v2');
+    if (!p) throw new CgroupError(this.host.unusable ? `cannot freeze: ${this.host.unusable}` : 'no freezer: neither a v1 freezer hierarchy nor cgroup v2');
     freeze(this.dir(p), p.hierarchy.version, frozen);
   }
 

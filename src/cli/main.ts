@@ -77,6 +77,9 @@ export const GLOBAL_OPTIONS: OptionSpec[] = [
   { name: 'version', short: 'v', type: 'bool', description: 'Print version information and quit' },
 ];
 
+/** Commands that never touch the engine: no user namespace needed for them. */
+const LOCAL_COMMANDS = new Set(['version', 'completion']);
+
 const LEVELS = new Set(['debug', 'info', 'warn', 'error']);
 
 export async function main(argv: string[]): Promise<number> {
@@ -105,6 +108,11 @@ export async function main(argv: string[]): Promise<number> {
     commandName = name;
     const loader = COMMANDS[name];
     if (!loader) throw new InvalidArgumentError(`'${name}' is not a mydocker command`, { hint: "see 'mydocker --help'" });
+    if (process.geteuid?.() !== 0 && !LOCAL_COMMANDS.has(name)) {
+      assertStateAccess(str(global, 'root') ?? process.env.MYDOCKER_ROOT, str(global, 'runroot') ?? process.env.MYDOCKER_RUNROOT);
+      const { runRootless } = await import('../rootless/enter');
+      return await runRootless(argv);
+    }
     const level = flag(global, 'debug') ? 'debug' : str(global, 'log-level') ?? 'warn';
     if (!LEVELS.has(level)) throw new InvalidArgumentError(`invalid --log-level ${JSON.stringify(level)}: use debug, info, warn or error`);
     const format = str(global, 'log-format') ?? 'text';
@@ -117,7 +125,6 @@ export async function main(argv: string[]): Promise<number> {
       io.stdout.write(renderHelp(command));
       return 0;
     }
-    if (name !== 'version') assertStateAccess(layout);
     const ctx: CliContext = { layout, log, io };
     return await command.run(command.toOptions(args), ctx);
   } catch (err) {
@@ -126,17 +133,17 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /**
- * mydocker's state is root's (mode 0700): another user would otherwise see an empty `ps` or a
- * silent `events`. Say why instead.
+ * A user who points --root/--runroot at root's store (mode 0700) would otherwise see an empty `ps` or a
+ * silent `events` from its user namespace. Say why instead; without those flags it gets a store of its own.
  */
-function assertStateAccess(layout: Layout): void {
-  if (process.getuid?.() === 0) return;
-  for (const dir of [layout.root, layout.runroot]) {
+function assertStateAccess(...dirs: (string | undefined)[]): void {
+  for (const dir of dirs) {
+    if (dir === undefined) continue;
     try {
       fs.accessSync(dir, fs.constants.R_OK | fs.constants.X_OK);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw new PermissionDeniedError(`permission denied: ${dir} belongs to root; run mydocker as root (or point --root/--runroot at directories of your own)`);
+      throw new PermissionDeniedError(`permission denied: ${dir} is not yours; run mydocker as root, or leave out --root/--runroot for a rootless store of your own`);
     }
   }
 }

@@ -22,6 +22,7 @@ import type { ContainerRecord } from './container-store';
 import { containerIds, treeEntries } from './export';
 import { event, lockContainer, runtimeContainer, store, viewContainer, type EngineDeps } from './lifecycle/context';
 import { pauseContainer, resumeContainer } from '../runtime/ops/pause';
+import { detectHostCgroups } from '../cgroups/hierarchy';
 
 export interface CommitOptions {
   /** REPOSITORY[:TAG]; undefined: an untagged image. */
@@ -87,7 +88,10 @@ export async function commitContainer(deps: EngineDeps, containerRef: string, op
     const diffIds = parentDiffIds(deps, record);
     const layer = await lockContainer(deps, record.id, async () => {
       const view = viewContainer(deps, record);
-      const freeze = opts.pause && view.derived.status === 'running' ? runtimeContainer(deps, record.id) : undefined;
+      // rootless without cgroups has no freezer: read live, as --pause=false does, rather than refuse every commit
+      const frozenOk = !detectHostCgroups().unusable;
+      if (opts.pause && !frozenOk && view.derived.status === 'running') deps.log.debug('engine', 'commit without pausing: no cgroup freezer here');
+      const freeze = opts.pause && frozenOk && view.derived.status === 'running' ? runtimeContainer(deps, record.id) : undefined;
       if (freeze) pauseContainer(freeze, deps.log);
       try {
         return await deps.images.addLayer(tarStream(upperEntries(view.paths.upper, record, deps)));

@@ -28,6 +28,9 @@ import type { ContainerNetworkConfig, NetworkSettings } from '../network/setting
 import { hostsFor, syncHosts } from '../network/name-resolution';
 import { linkHosts, type LinkedContainer } from '../network/links';
 import { NetworkStore } from '../network/store';
+import { defaultUserNetwork, startPasta, stopUserNetwork } from '../network/pasta';
+import { startSlirp } from '../network/slirp4netns';
+import { inUserNamespace } from '../sys/rootless';
 
 export type { NetworkSettings } from '../network/settings';
 
@@ -39,6 +42,7 @@ export async function validateNetworkOptions(opts: RunOptions, deps: EngineDeps)
     resolveNetwork: (name) => networks.resolve(name),
     resolveContainer: (ref) => containers.resolve(ref).id,
     ...(deps.warn ? { warn: deps.warn } : {}),
+    ...(inUserNamespace() ? { rootless: { defaultNetwork: defaultUserNetwork() } } : {}),
   });
 }
 
@@ -132,6 +136,7 @@ export async function connectContainer(deps: EngineDeps, record: ContainerRecord
   // a restart can come before the previous run's release: that run's networking goes first
   const previous = loadAttachment(layout, record.id);
   if (previous && !processAlive(previous.pid, previous.pidStartTime)) await teardownAttachment(deps, previous);
+  if (cfg.mode === 'pasta' || cfg.mode === 'slirp4netns') return connectUserMode(deps, record, state, cfg);
   if (cfg.mode !== 'bridge' || cfg.networks.length === 0) {
     writeFilesWithoutNetworks(deps, record, cfg);
     saveSettings(deps, record, buildSettings(cfg, undefined, [], record.id));
@@ -176,8 +181,35 @@ export async function connectContainer(deps: EngineDeps, record: ContainerRecord
   });
 }
 
+/** Rootless: pasta (or slirp4netns) serves the new network namespace and forwards the published ports. */
+async function connectUserMode(deps: EngineDeps, record: ContainerRecord, state: RuntimeState, cfg: ContainerNetworkConfig): Promise<void> {
+  const netns = netnsPinPath(deps.layout, record.id);
+  pinNetns(state.pid, netns);
+  deps.log.step('network', 'netns-pin', { pid: state.pid, path: netns });
+  const { ports, exposed } = await portsToPublish(deps, record, cfg);
+  const pidFile = deps.layout.userNetPidFile(record.id);
+  const bound = cfg.mode === 'pasta'
+    ? await startPasta({ netnsPath: netns, pidFile, ports, log: deps.log })
+    : await startSlirp({ netnsPath: netns, pidFile, apiSocket: deps.layout.userNetSocket(record.id), ports, log: deps.log });
+  writeFilesWithoutNetworks(deps, record, cfg);
+  const files = etcFilePaths(deps.layout.containerDir(record.id));
+  rewriteInPlace(files.resolvConf, resolvConfContent(readHostResolvConf(), {
+    dns: record.hostConfig.Dns, search: record.hostConfig.DnsSearch, options: record.hostConfig.DnsOptions ?? [],
+  }));
+  const settings = buildSettings(cfg, undefined, [], record.id);
+  settings.SandboxKey = netns;
+  for (const key of exposed) settings.Ports[key] = null;
+  Object.assign(settings.Ports, bound);
+  saveSettings(deps, record, settings);
+}
+
 /** After the container stopped: release leases, veths, rules, port reservations. Idempotent. */
 export async function disconnectContainer(deps: EngineDeps, record: ContainerRecord): Promise<void> {
+  const mode = networkConfigOf(record).mode;
+  if (mode === 'pasta' || mode === 'slirp4netns') {
+    await stopUserNetwork(deps.layout.userNetPidFile(record.id), deps.log);
+    fs.rmSync(deps.layout.userNetSocket(record.id), { force: true });
+  }
   const att = loadAttachment(deps.layout, record.id);
   if (att) await teardownAttachment(deps, att);
   else unpinNetns(netnsPinPath(deps.layout, record.id));

@@ -45,6 +45,7 @@ export function readHostLimits(): HostLimits {
     canRaiseRlimits: ((capEff >> 24n) & 1n) === 1n,
     swapAccounting,
     ...cgroupFileFacts(host),
+    ...(host.unusable ? { noCgroups: host.unusable } : {}),
     blockDevice: statBlockDevice,
   };
 }

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { detectHostCgroups } from '../cgroups/hierarchy';
 import { LOG_DRIVERS } from './log-driver';
 import type { ContainerView, EngineDeps } from './lifecycle/context';
+import { rootlessInfo } from './rootless-info';
 
 export interface InfoOptions {
   /** The version the front reports as the server's (the CLI's, or the API service's). */
@@ -59,6 +60,8 @@ export function systemInfo(deps: EngineDeps, opts: InfoOptions, views: readonly 
   const security = ['name=seccomp,profile=builtin'];
   if (usernsAvailable()) security.push('name=userns');
   if (v2) security.push('name=cgroupns'); // docker's default cgroupns=private is v2-only
+  const rootless = rootlessInfo(deps.layout.runroot);
+  if (rootless) security.push('name=rootless');
   return {
     ID: createHash('sha256').update(`mydocker ${os.hostname()} ${root}`).digest('hex').slice(0, 36),
     Containers: views.length,
@@ -68,12 +71,12 @@ export function systemInfo(deps: EngineDeps, opts: InfoOptions, views: readonly 
     Images: images,
     Driver: 'overlay2',
     DriverStatus: [['Backing Filesystem', backingFs(root)], ['Supports d_type', 'true'], ['Using metacopy', 'false'], ['Native Overlay Diff', 'true'], ['userxattr', 'false']],
-    Plugins: { Volume: ['local'], Network: ['bridge', 'host', 'null'], Authorization: null, Log: [...LOG_DRIVERS] },
+    Plugins: { Volume: ['local'], Network: rootless ? ['pasta', 'slirp4netns', 'host', 'null'] : ['bridge', 'host', 'null'], Authorization: null, Log: [...LOG_DRIVERS] },
     MemoryLimit: true, SwapLimit: true, KernelMemoryTCP: false, CpuCfsPeriod: true, CpuCfsQuota: true, CPUShares: true, CPUSet: true,
     PidsLimit: true, IPv4Forwarding: true, BridgeNfIptables: true, BridgeNfIp6tables: true,
     Debug: opts.debug ?? false,
     NFd: countFds(), OomKillDisable: !v2, NGoroutines: 0, SystemTime: new Date().toISOString(), LoggingDriver: 'json-file',
-    CgroupDriver: 'cgroupfs', CgroupVersion: cgroupVersion(cgroups.mode), NEventsListener: 0, KernelVersion: os.release(),
+    CgroupDriver: rootless && cgroups.unusable ? 'none' : 'cgroupfs', CgroupVersion: cgroupVersion(cgroups.mode), NEventsListener: 0, KernelVersion: os.release(),
     OperatingSystem: osName(), OSVersion: osVersion(), OSType: 'linux', Architecture: os.machine(), IndexServerAddress: 'https://index.docker.io/v1/',
     RegistryConfig: {
       AllowNondistributableArtifactsCIDRs: null, AllowNondistributableArtifactsHostnames: null, InsecureRegistryCIDRs: ['::1/128', '127.0.0.0/8'],
@@ -87,6 +90,8 @@ export function systemInfo(deps: EngineDeps, opts: InfoOptions, views: readonly 
     Swarm: { NodeID: '', NodeAddr: '', LocalNodeState: 'inactive', ControlAvailable: false, Error: '', RemoteManagers: null },
     LiveRestoreEnabled: true, Isolation: '', InitBinary: '', ContainerdCommit: { ID: '' }, RuncCommit: { ID: '' }, InitCommit: { ID: '' },
     SecurityOptions: security, Warnings: [] as string[],
+    /** mydocker extension: present in rootless mode only. */
+    ...(rootless ? { Rootless: rootless } : {}),
   };
 }
 

@@ -133,6 +133,13 @@ export async function disconnectNetwork(deps: EngineDeps, netRef: string, contai
 /** docker port: the host ports a running container's ports are published on. */
 export function containerPorts(deps: EngineDeps, containerRef: string): { name: string; ports: Record<string, PortBinding[]> } {
   const record = new ContainerStore(deps.layout).resolve(containerRef);
-  const att = runningState(deps, record.id) ? loadAttachment(deps.layout, record.id) : undefined;
+  const running = runningState(deps, record.id);
+  const mode = networkConfigOf(record).mode;
+  if (running && (mode === 'pasta' || mode === 'slirp4netns')) {
+    // user-mode networks' ports are in the record only: no CNI attachment holds them
+    const bound = Object.entries(record.networkSettings?.Ports ?? {}).filter((e): e is [string, PortBinding[]] => e[1] !== null);
+    return { name: record.name, ports: Object.fromEntries(bound) };
+  }
+  const att = running ? loadAttachment(deps.layout, record.id) : undefined;
   return { name: record.name, ports: boundPorts(att) };
 }

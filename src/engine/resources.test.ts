@@ -78,3 +78,12 @@ test('ulimits: soft[:hard], unlimited, soft <= hard, the host hard limit without
   assert.throws(() => r({ ulimits: ['nofile'] }), /expected <type>=<soft limit>/);
   assert.throws(() => r({ ulimits: ['nofile=1', 'nofile=2'] }), /given twice/);
 });
+
+test('without usable cgroups (rootless) every limit is refused, naming what was asked; rlimits still apply', () => {
+  const why = 'rootless mode cannot use cgroups on this hybrid (v1 + v2) host: only cgroup v2 can be delegated to a user';
+  const rl = { ...host, noCgroups: why };
+  assert.throws(() => r({ memory: '64m' }, rl), (e: unknown) => e instanceof Error && e.message === `cannot set memory limits: ${why}`);
+  assert.throws(() => r({ cpus: '0.5', pidsLimit: '10' }, rl), /cannot set CPU limits, pids limits: rootless/);
+  assert.throws(() => r({ cgroupParent: 'x' }, rl), /cannot set --cgroup-parent/);
+  assert.deepEqual(r({ ulimits: ['nofile=100:200'] }, rl).resources, {});
+});

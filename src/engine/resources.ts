@@ -43,6 +43,8 @@ export interface HostLimits {
   cpuRealtime?: boolean;
   /** A per-device blkio weight file exists. Unset: assumed. */
   blkioWeightDevice?: boolean;
+  /** Why no cgroup can hold limits here (rootless mode): then every limit is refused, never dropped. */
+  noCgroups?: string;
   /** MAJ:MIN of a block device path (stat on the host); throws the reason. Unset: device flags are refused. */
   blockDevice?: (devPath: string) => DeviceNumbers;
 }
@@ -228,6 +230,7 @@ export function resolveResources(flags: ResourceFlags, host: HostLimits): Resolv
     }
     cgroupParent = '/' + p.replace(/^\/+|\/+$/g, '');
   }
+  if (host.noCgroups) refuseLimits(resources, flags.cgroupParent !== undefined, host.noCgroups);
 
   const seen = new Set<string>();
   const rlimits = flags.ulimits.map((u) => {
@@ -237,6 +240,15 @@ export function resolveResources(flags: ResourceFlags, host: HostLimits): Resolv
     return r;
   });
   return { resources, rlimits, cgroupParent, warnings };
+}
+
+const LIMIT_WORDS: Record<string, string> = { memory: 'memory', cpu: 'CPU', pids: 'pids', blockIO: 'block I/O' };
+
+/** Docker drops a limit its host cannot enforce with a warning; a limit silently missing is worse when nothing enforces any. */
+function refuseLimits(resources: Resources, cgroupParent: boolean, why: string): void {
+  const what = Object.keys(resources).map((k) => `${LIMIT_WORDS[k] ?? k} limits`);
+  if (cgroupParent) what.push('--cgroup-parent');
+  if (what.length) throw new InvalidArgumentError(`cannot set ${what.join(', ')}: ${why}`);
 }
 
 /**

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import { listNetworks, removeNetwork } from '../network/networks';
 import { PSEUDO_NETWORKS } from '../network/store';
 import { isMountpoint } from '../storage/overlay';
+import { inUserNamespace, stopPauseProcess } from '../sys/rootless';
 import { removeContainer } from './lifecycle/remove';
 import { store, type EngineDeps } from './lifecycle/context';
 
@@ -13,6 +14,11 @@ export async function resetSystem(deps: EngineDeps): Promise<{ containers: numbe
   for (const r of records) await removeContainer(deps, r.id, { force: true, volumes: true });
   const networks = listNetworks(deps).map((n) => n.Name).filter((n) => !(PSEUDO_NETWORKS as readonly string[]).includes(n));
   for (const name of networks) await removeNetwork(deps, name, { predefined: true });
+  // rootless: the pause process would outlive its pid file and hold a namespace nothing uses any more
+  if (inUserNamespace()) {
+    const pid = stopPauseProcess(deps.layout.runroot);
+    if (pid) deps.log.step('engine', 'pause-process-stop', { pid });
+  }
   for (const dir of [deps.layout.root, deps.layout.runroot]) {
     if (mountsBelow(dir).length) throw new Error(`cannot remove ${dir}: ${mountsBelow(dir)[0]} is still mounted`);
     fs.rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 // docker network create / rm / prune / ls / inspect, and the default `bridge` network made on first use.
 // Lock order: the store's "networks" lock, then the host-wide lock (subnets and bridges are the machine's).
+import { inUserNamespace } from '../sys/rootless';
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -192,6 +193,11 @@ async function createLocked(deps: NetDeps, store: NetworkStore, opts: CreateNetw
 
 export async function createNetwork(deps: NetDeps, opts: CreateNetworkOptions): Promise<Network> {
   validateNetworkName(opts.name);
+  if (inUserNamespace()) {
+    throw new FailedPreconditionError(`cannot create network ${opts.name} in rootless mode: a bridge network needs root on the host`, {
+      hint: 'containers get user-mode networking (pasta) by default; use -p to publish ports',
+    });
+  }
   if ((PSEUDO_NETWORKS as readonly string[]).includes(opts.name) || opts.name === DEFAULT_NETWORK) {
     throw new ConflictError(`network with name ${opts.name} already exists`, { hint: `${opts.name} is a predefined network` });
   }

@@ -71,3 +71,16 @@ test('--dns, --dns-search and --add-host are validated', () => {
   assert.deepEqual(resolveExtraHosts(['gw:host-gateway'], '10.9.0.1'), [{ names: ['gw'], ip: '10.9.0.1' }]);
   assert.throws(() => resolveExtraHosts(['gw:host-gateway'], undefined), /host-gateway/);
 });
+
+test('rootless: the default network is pasta (ports kept); a named network and bridge-only flags are refused', () => {
+  const rl = { ...ctx, rootless: { defaultNetwork: 'pasta' as const } };
+  const cfg = checkNetworkFlags(flags({ publish: ['127.0.0.1:8080:80'] }), rl);
+  assert.equal(cfg.mode, 'pasta');
+  assert.deepEqual(cfg.networks, []);
+  assert.deepEqual(cfg.ports, { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '8080' }] });
+  assert.equal(checkNetworkFlags(flags({ network: 'pasta' }), ctx).mode, 'pasta');
+  assert.equal(checkNetworkFlags(flags({}), { ...ctx, rootless: { defaultNetwork: 'slirp4netns' } }).mode, 'slirp4netns');
+  assert.equal(checkNetworkFlags(flags({ network: 'host' }), rl).mode, 'host');
+  assert.throws(() => checkNetworkFlags(flags({ network: 'app' }), rl), invalid(/cannot be joined in rootless mode/));
+  assert.throws(() => checkNetworkFlags(flags({ network: 'pasta', networkAliases: ['x'] }), rl), invalid(/user defined networks/));
+});

@@ -19,7 +19,7 @@ export interface ParsedMode {
 
 export function parseNetworkMode(text: string): ParsedMode {
   if (text === '' || text === 'default' || text === DEFAULT_NETWORK) return { mode: 'bridge', target: DEFAULT_NETWORK };
-  if (text === 'none' || text === 'host') return { mode: text };
+  if (text === 'none' || text === 'host' || text === 'pasta' || text === 'slirp4netns') return { mode: text };
   if (text.startsWith('container:')) {
     const target = text.slice('container:'.length);
     if (!target) throw new InvalidArgumentError(`invalid value "${text}" for --network: container:NAME|ID needs a container`);
@@ -131,6 +131,17 @@ export interface FlagContext {
   /** The other container's id (throws NotFound). */
   resolveContainer(ref: string): string;
   warn?(message: string): void;
+  /** Rootless mode: no bridges; the default network is user-mode (pasta, or slirp4netns without it). */
+  rootless?: { defaultNetwork: 'pasta' | 'slirp4netns' };
+}
+
+/** Rootless mode has no bridge networks: the default one becomes user-mode networking, a named one is refused. */
+function rootlessMode(m: ParsedMode, defaultNetwork: 'pasta' | 'slirp4netns'): ParsedMode {
+  if (m.mode !== 'bridge') return m;
+  if (m.target === DEFAULT_NETWORK) return { mode: defaultNetwork };
+  throw new InvalidArgumentError(`network ${m.target} cannot be joined in rootless mode: it needs a bridge, which only root can make`, {
+    hint: `use --network ${defaultNetwork} (the default), host, none or container:NAME`,
+  });
 }
 
 /** All network flags together; returns what the container's record keeps. Throws InvalidArgument naming the flag. */
@@ -142,7 +153,7 @@ export function checkNetworkFlags(f: NetworkFlags, ctx: FlagContext): ContainerN
   f.addHosts.forEach(parseAddHost);
   if (f.ip !== undefined && parseIPv4(f.ip) === undefined) throw new InvalidArgumentError(`invalid value "${f.ip}" for --ip: not an IPv4 address`);
   if (f.ip6 !== undefined && !isIPv6(f.ip6)) throw new InvalidArgumentError(`invalid value "${f.ip6}" for --ip6: not an IPv6 address`);
-  const m = parseNetworkMode(f.network);
+  const m = ctx.rootless ? rootlessMode(parseNetworkMode(f.network), ctx.rootless.defaultNetwork) : parseNetworkMode(f.network);
   const links = (f.links ?? []).map(parseLink);
   if (links.length && (m.mode === 'host' || m.mode === 'container')) {
     throw new InvalidArgumentError(`conflicting options: ${m.mode} type networking can't be used with links`);
@@ -162,6 +173,12 @@ export function checkNetworkFlags(f: NetworkFlags, ctx: FlagContext): ContainerN
     if (f.addHosts.length) throw new InvalidArgumentError('conflicting options: custom host-to-IP mapping and the network mode');
     if (f.hostname !== undefined) throw new InvalidArgumentError('conflicting options: hostname and the network mode');
     return { ...base, ports: {}, container: ctx.resolveContainer(m.target!) };
+  }
+  if (m.mode === 'pasta' || m.mode === 'slirp4netns') {
+    if (f.ip !== undefined || f.ip6 !== undefined || f.networkAliases.length || links.length) {
+      throw new InvalidArgumentError(`conflicting options: --ip, --ip6, --network-alias and --link need a bridge network, not ${m.mode}`);
+    }
+    return base;
   }
   if (m.mode === 'host' || m.mode === 'none') {
     if (publishes) ctx.warn?.(`Published ports are discarded when using ${m.mode} network mode`);

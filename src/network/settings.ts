@@ -3,7 +3,8 @@
 import type { PortBinding, PortMap } from './ports';
 import type { LinkRequest } from './links';
 
-export type NetworkMode = 'none' | 'host' | 'bridge' | 'container';
+/** pasta, slirp4netns: user-mode networking (src/network/pasta.ts, slirp4netns.ts), rootless mode's default. */
+export type NetworkMode = 'none' | 'host' | 'bridge' | 'container' | 'pasta' | 'slirp4netns';
 
 /** One network the container joins, with its network-scoped options (--network-alias, --ip). */
 export interface EndpointRequest {

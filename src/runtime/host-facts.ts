@@ -1,6 +1,7 @@
 // The facts about this host that the spec converter needs, read once per process.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { inUserNamespace } from '../sys/rootless';
 import { detectHostCgroups } from '../cgroups/hierarchy';
 import type { CgroupHierarchy, HostFacts } from './specconv';
 
@@ -27,5 +28,6 @@ export function readHostFacts(): HostFacts {
       }
     },
     hasProcKcore: fs.existsSync('/proc/kcore'),
+    inUserns: inUserNamespace(),
   };
 }

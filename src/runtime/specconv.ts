@@ -21,6 +21,8 @@ export interface HostFacts {
   cgroupUnifiedOnly: boolean;
   sourceKind(source: string): 'file' | 'dir' | 'missing';
   hasProcKcore: boolean;
+  /** The runtime itself runs in a user namespace (rootless mode): the container is in one even without its own. */
+  inUserns?: boolean;
 }
 
 export interface ConvertOptions {
@@ -119,7 +121,7 @@ function cleanDestination(dest: string): string {
 }
 
 /** What a user namespace changes: filesystems its root may not mount are bound from the host. */
-interface UsernsContext { inUserns: boolean; ownNetns: boolean }
+interface UsernsContext { inUserns: boolean; ownNetns: boolean; ownPidns: boolean }
 
 function convertMount(m: Mount, opts: ConvertOptions, host: HostFacts, ns: UsernsContext): PlanMount[] {
   const dst = cleanDestination(m.destination);
@@ -128,6 +130,10 @@ function convertMount(m: Mount, opts: ConvertOptions, host: HostFacts, ns: Usern
   // sysfs may be mounted in a user namespace only with a network namespace it owns
   if (m.type === 'sysfs' && ns.inUserns && !ns.ownNetns) {
     return [{ src: '/sys', dst, flags: MS.BIND | MS.REC | (parsed.flags & MS.RDONLY), bind: true, propagation: MS.PRIVATE | MS.REC }];
+  }
+  // and proc only with a pid namespace it owns (--pid host in rootless mode): the host's /proc instead
+  if (m.type === 'proc' && ns.inUserns && !ns.ownPidns) {
+    return [{ src: '/proc', dst, flags: MS.BIND | MS.REC, bind: true, propagation: MS.PRIVATE | MS.REC }];
   }
   const bind = m.type === 'bind' || (parsed.flags & MS.BIND) !== 0;
   if (bind) {
@@ -248,7 +254,7 @@ export function specToPlan(spec: Spec, opts: ConvertOptions, host: HostFacts): I
   }
 
   const newUserns = has(CLONE.NEWUSER);
-  const inUserns = newUserns || nsJoin.some((n) => n.type === CLONE.NEWUSER);
+  const inUserns = newUserns || nsJoin.some((n) => n.type === CLONE.NEWUSER) || host.inUserns === true;
   if (newUserns && (!linux.uidMappings?.length || !linux.gidMappings?.length)) {
     throw new InvalidArgumentError('config.json: a new user namespace needs linux.uidMappings and linux.gidMappings');
   }
@@ -257,7 +263,7 @@ export function specToPlan(spec: Spec, opts: ConvertOptions, host: HostFacts): I
   }
   if (linux.seccomp && !opts.seccomp) throw new InvalidArgumentError('config.json: linux.seccomp was not compiled');
   const joinsMountNs = nsJoin.some((n) => n.type === CLONE.NEWNS);
-  const ns: UsernsContext = { inUserns, ownNetns: has(CLONE.NEWNET) };
+  const ns: UsernsContext = { inUserns, ownNetns: has(CLONE.NEWNET), ownPidns: has(CLONE.NEWPID) };
   const mounts = joinsMountNs ? [] : (spec.mounts ?? []).flatMap((m) => convertMount(m, opts, host, ns));
   // Joining an existing mount namespace (exec) means its filesystem is already set up.
   const devBound = joinsMountNs || mounts.some((m) => m.dst === '/dev' && m.bind);

@@ -5,7 +5,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InternalError } from '../errors/errors';
 import type { Logger } from '../log/log';
+import { execFileSync } from 'node:child_process';
 import { MNT_DETACH, sys } from '../sys/native';
+import { inUserNamespace } from '../sys/rootless';
 
 export interface OverlayDirs {
   /** Layer directories, bottom layer first (as the image lists them). */
@@ -41,19 +43,46 @@ export function mountOverlay(dirs: OverlayDirs, log: Logger): void {
   if (data.length > MAX_MOUNT_DATA) {
     throw new InternalError(`too many image layers for one overlay mount (${dirs.lowerDirs.length})`);
   }
+  const fuse = inUserNamespace() && process.env.MYDOCKER_OVERLAY === 'fuse-overlayfs';
   try {
-    try {
-      sys().mount('overlay', dirs.target, 'overlay', 0, data);
-    } catch (err) {
-      if (!dirs.volatile || (err as NodeJS.ErrnoException).code !== 'EINVAL') throw err;
-      sys().mount('overlay', dirs.target, 'overlay', 0, overlayOptions({ ...dirs, volatile: false })); // a kernel before 5.10
+    if (fuse) {
+      mountFuseOverlay(data, dirs.target);
+    } else {
+      try {
+        sys().mount('overlay', dirs.target, 'overlay', 0, data);
+      } catch (err) {
+        if (!dirs.volatile || (err as NodeJS.ErrnoException).code !== 'EINVAL') throw err;
+        sys().mount('overlay', dirs.target, 'overlay', 0, overlayOptions({ ...dirs, volatile: false })); // a kernel before 5.10
+      }
     }
   } catch (err) {
-    throw new InternalError(`failed to mount overlayfs on ${dirs.target}: ${(err as Error).message}`, { cause: err });
+    if (fuse || !inUserNamespace()) throw new InternalError(`failed to mount overlayfs on ${dirs.target}: ${(err as Error).message}`, { cause: err });
+    // rootless on a kernel (or backing filesystem) that refuses overlayfs in a user namespace
+    log.warn('storage', 'overlayfs refused in the user namespace; using fuse-overlayfs', { error: (err as Error).message });
+    mountFuseOverlay(data, dirs.target);
   }
-  log.step('storage', 'overlay-mount', {
+  log.step('storage', 'overlay-mount', { fuse,
     target: dirs.target, lower: dirs.lowerDirs.map((d) => path.basename(path.dirname(d))).join(', '), upper: dirs.upper, work: dirs.work,
   });
+}
+
+/** fuse-overlayfs: the same layout served from user space (it daemonizes once mounted; umount ends it). */
+function mountFuseOverlay(data: string, target: string): void {
+  try {
+    // fuse-overlayfs has no "volatile" (it never syncs the upper dir on unmount anyway)
+    execFileSync('fuse-overlayfs', ['-o', data.replace(/,volatile$/, ''), target], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (err) {
+    const stderr = String((err as { stderr?: Buffer }).stderr ?? '').trim();
+    throw new InternalError(`fuse-overlayfs failed on ${target}: ${stderr || (err as Error).message}`, { cause: err });
+  }
+}
+
+/** How container root filesystems are mounted here, in `info`'s words. */
+export function overlayKind(): string {
+  if (!inUserNamespace()) return 'overlay';
+  return process.env.MYDOCKER_OVERLAY === 'fuse-overlayfs'
+    ? 'fuse-overlayfs (MYDOCKER_OVERLAY)'
+    : 'overlay in the user namespace (kernel >= 5.11); fuse-overlayfs where the kernel refuses';
 }
 
 /**

@@ -40,6 +40,10 @@ export class Layout {
   get locksDir(): string { return path.join(this.runroot, 'locks'); }
   /** Compiled seccomp filters, one per distinct profile (regenerated after a reboot). */
   get seccompCacheDir(): string { return path.join(this.runroot, 'seccomp'); }
+  /** The pid of the pasta or slirp4netns process that networks a rootless container (src/network/pasta.ts). */
+  userNetPidFile(id: string): string { return path.join(this.runroot, 'usernet', `${id}.pid`); }
+  /** slirp4netns's API socket (short: unix socket paths have a 108-byte limit). */
+  userNetSocket(id: string): string { return path.join(this.runroot, 'usernet', `${id.slice(0, 32)}.sock`); }
   lockFile(scope: string): string { return path.join(this.locksDir, `${scope}.lock`); }
 }
 

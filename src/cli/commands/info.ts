@@ -49,6 +49,11 @@ export function renderInfo(info: SystemInfo, client: { version: string; debug: b
       if (kv.has('profile')) out += line('   Profile:', kv.get('profile') ?? '');
     }
   }
+  if (info.Rootless) {
+    const r = info.Rootless;
+    out += ' Rootless:\n' + line('  ID Maps:', r.IdMaps) + line('  Network:', r.Network) + line('  Storage:', r.Storage);
+    out += line('  Cgroups:', r.Cgroups) + line('  Pause Process:', r.PauseProcess ?? 'none');
+  }
   out += nonEmpty(' Kernel Version:', info.KernelVersion) + nonEmpty(' Operating System:', info.OperatingSystem);
   out += nonEmpty(' OSType:', info.OSType) + nonEmpty(' Architecture:', info.Architecture);
   out += line(' CPUs:', info.NCPU) + line(' Total Memory:', bytesSize(info.MemTotal));

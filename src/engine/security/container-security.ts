@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { InvalidArgumentError } from '../../errors/errors';
+import { inUserNamespace } from '../../sys/rootless';
 import type { Device, DeviceRule, IdMapping, LinuxSeccomp } from '../../runtime/spec';
 import { DEFAULT_SECCOMP_PROFILE } from '../../security/seccomp/default-profile';
 import { parseDockerProfile, toOciSeccomp } from '../../security/seccomp/docker-profile';
@@ -77,6 +78,11 @@ export function resolveSecurityFlags(flags: SecurityFlags, ctx: SecurityContext)
   const oomScoreAdj = parseOomScoreAdj(flags.oomScoreAdj, ctx);
   const userns = parseUserns(flags.userns, flags.uidmaps, flags.gidmaps);
   if (userns.mode !== 'host') {
+    if (inUserNamespace()) {
+      throw new InvalidArgumentError('--userns and --uidmap/--gidmap are not supported in rootless mode: containers already run in your user namespace, as root there', {
+        hint: 'leave them out: container root is your own uid on the host, other ids are your subordinate ids',
+      });
+    }
     if (flags.privileged) throw new InvalidArgumentError('--privileged cannot be used with a user namespace: use --userns=host');
     if (ctx.networkMode === 'host') throw new InvalidArgumentError('--network host cannot be used with a user namespace: use --userns=host');
   }

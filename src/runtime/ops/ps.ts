@@ -3,10 +3,12 @@ import { cgroupPids, cgroupStats, type CgroupStats } from '../../cgroups/stats';
 import { FailedPreconditionError } from '../../errors/errors';
 import type { Logger } from '../../log/log';
 import type { RuntimeContainer } from '../container';
+import { pidsOfInit } from '../ns-pids';
 
 export function containerPids(container: RuntimeContainer, log: Logger): number[] {
   if (container.status(log) === 'stopped') throw new FailedPreconditionError(`container ${container.id} is not running`);
-  return cgroupPids(container.cgroups(log));
+  const cgroups = container.cgroups(log);
+  return cgroups.host.unusable ? pidsOfInit(container.state().pid) : cgroupPids(cgroups);
 }
 
 export function containerStats(container: RuntimeContainer, log: Logger): CgroupStats {
