@@ -10,9 +10,10 @@ import * as path from 'node:path';
 import * as vm from 'node:vm';
 
 // Node builtins that only some verbs use (the registry client's http/https/tls, zlib for archives,
-// dgram for port checks) cost 2–10 ms each to load, and esbuild hoists every require to load time.
-// Their module objects are replaced by proxies that require on first use, so `run` never loads them.
-const RARE_BUILTINS = ['node:http', 'node:https', 'node:tls', 'node:dgram', 'node:zlib', 'node:stream/promises'];
+// dgram for port checks, crypto which `ps` and other readers never call) cost 2–10 ms each to load,
+// and esbuild hoists every require to load time. Their module objects are replaced by proxies that
+// require on first use.
+const RARE_BUILTINS = ['node:crypto', 'node:http', 'node:https', 'node:tls', 'node:dgram', 'node:zlib', 'node:stream/promises'];
 
 const fronts = [
   { entry: 'src/cli/entry.ts', outfile: 'dist/mydocker.js' },

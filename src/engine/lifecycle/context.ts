@@ -40,17 +40,18 @@ export interface ContainerPaths {
 }
 
 export function containerPaths(layout: Layout, id: string): ContainerPaths {
+  // dir is normalized already; plain concatenation, not path.join: ps builds this for every container
   const dir = layout.containerDir(id);
   return {
     dir,
-    rootfs: path.join(dir, 'rootfs'),
-    upper: path.join(dir, 'upper'),
-    work: path.join(dir, 'work'),
-    exitFile: path.join(dir, 'exit.json'),
-    startedFile: path.join(dir, 'started.json'),
-    restartFile: path.join(dir, 'restart.json'),
-    manualStopFile: path.join(dir, 'stopped-by-user'),
-    logFile: path.join(dir, `${id}-json.log`),
+    rootfs: `${dir}/rootfs`,
+    upper: `${dir}/upper`,
+    work: `${dir}/work`,
+    exitFile: `${dir}/exit.json`,
+    startedFile: `${dir}/started.json`,
+    restartFile: `${dir}/restart.json`,
+    manualStopFile: `${dir}/stopped-by-user`,
+    logFile: `${dir}/${id}-json.log`,
     stateDir: layout.runtimeStateDir(id),
     // unix socket paths must stay under 108 bytes: a short directory and half the id
     attachSocket: path.join(layout.runroot, 's', `${id.slice(0, 32)}.sock`),
