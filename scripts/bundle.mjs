@@ -33,9 +33,8 @@ for (const { entry, outfile } of fronts) {
     legalComments: 'none',
     logLevel: 'warning',
   });
-  shareNamespaceCopies(outfile);
-  loadRareBuiltinsLazily(outfile);
-  keepAscii(outfile);
+  const bundled = fs.readFileSync(outfile, 'utf8');
+  fs.writeFileSync(outfile, keepAscii(loadRareBuiltinsLazily(shareNamespaceCopies(bundled, outfile), outfile)));
   // The same wrapper and file name as the bin/ launcher uses, or V8 rejects the cache.
   const script = new vm.Script(Module.wrap(fs.readFileSync(outfile, 'utf8')), { filename: `${process.cwd()}/${outfile}` });
   fs.writeFileSync(`${outfile}.cache`, script.createCachedData());
@@ -44,8 +43,7 @@ for (const { entry, outfile } of fronts) {
 // esbuild gives every `import * as fs from 'node:fs'` its own __toESM copy of the module: one
 // getter per export, ~100 copies of fs and path in this bundle, ~3 ms of start-up on an idle machine.
 // The copies are indistinguishable (getters over the same module), so one per module is kept.
-function shareNamespaceCopies(outfile) {
-  const code = fs.readFileSync(outfile, 'utf8');
+function shareNamespaceCopies(code, outfile) {
   const helper = 'var __toESM = (mod, isNodeMode, target) =>';
   if (!code.includes(helper)) throw new Error(`${outfile}: esbuild's __toESM helper changed; update scripts/bundle.mjs`);
   const shared =
@@ -57,19 +55,17 @@ function shareNamespaceCopies(outfile) {
     '  return ns;\n' +
     '};\n' +
     'var __toESMCopy = (mod, isNodeMode, target) =>';
-  fs.writeFileSync(outfile, code.replace(helper, shared));
+  return code.replace(helper, shared);
 }
 
 // One non-ASCII character (a µ in a regex, a → in a comment esbuild kept) makes Node decode the whole
 // 1 MB file as UTF-8 into a two-byte string: ~3 ms more on every command than the ASCII fast path.
 // Escapes mean the same in strings, regexes and identifiers, and nothing in comments.
-function keepAscii(outfile) {
-  const code = fs.readFileSync(outfile, 'utf8');
-  fs.writeFileSync(outfile, code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+function keepAscii(code) {
+  return code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-function loadRareBuiltinsLazily(outfile) {
-  let code = fs.readFileSync(outfile, 'utf8');
+function loadRareBuiltinsLazily(code, outfile) {
   for (const name of RARE_BUILTINS) {
     const req = `require("${name}")`;
     code = code.split(`__toESM(${req})`).join(`__lazyBuiltin(() => __toESM(${req}))`);
@@ -91,8 +87,9 @@ function loadRareBuiltinsLazily(outfile) {
     '    },\n' +
     '  });\n' +
     '};\n';
-  fs.writeFileSync(outfile, code.replace('var __toESMShared', `${helper}var __toESMShared`));
+  return code.replace('var __toESMShared', `${helper}var __toESMShared`);
 }
+
 trainCliCodeCache();
 
 // A cache made before any execution holds only the top-level code: every function a command runs is
