@@ -87,6 +87,11 @@ async function portsToPublish(deps: EngineDeps, record: ContainerRecord, cfg: Co
   return { ports, exposed };
 }
 
+/** The container's --dns, --dns-search and --dns-option, as resolvConfContent takes them. */
+function dnsOf(record: ContainerRecord) {
+  return { dns: record.hostConfig.Dns, search: record.hostConfig.DnsSearch, options: record.hostConfig.DnsOptions ?? [] };
+}
+
 function saveSettings(deps: EngineDeps, record: ContainerRecord, settings: NetworkSettings): void {
   // unchanged (network none or host, the same settings since create): no read-modify-write on the run path
   if (record.networkSettings && JSON.stringify(record.networkSettings) === JSON.stringify(settings)) return;
@@ -112,7 +117,7 @@ function writeFilesWithoutNetworks(deps: EngineDeps, record: ContainerRecord, cf
     return;
   }
   const extraHosts = resolveExtraHosts(hc.ExtraHosts ?? [], undefined);
-  const dns = { dns: hc.Dns, search: hc.DnsSearch, options: hc.DnsOptions ?? [] };
+  const dns = dnsOf(record);
   if (cfg.mode === 'host') {
     let hostHosts = '';
     try {
@@ -172,9 +177,7 @@ export async function connectContainer(deps: EngineDeps, record: ContainerRecord
   // the default bridge resolves no names: the hosts file is the container's own, no peer's changes (and
   // no reading of every attachment under the host-wide lock, which made starts O(containers))
   else rewriteInPlace(files.hosts, hostsFor(att, []));
-  rewriteInPlace(files.resolvConf, resolvConfContent(readHostResolvConf(), {
-    dns: record.hostConfig.Dns, search: record.hostConfig.DnsSearch, options: record.hostConfig.DnsOptions ?? [],
-  }));
+  rewriteInPlace(files.resolvConf, resolvConfContent(readHostResolvConf(), dnsOf(record)));
   saveSettings(deps, record, buildSettings(cfg, att, exposed));
   deps.log.step('network', 'network-connected', {
     container: record.id.slice(0, 12), networks: entries.map((e) => `${e.name}=${addressOf(e)?.ip ?? '?'}`).join(','),
@@ -193,9 +196,7 @@ async function connectUserMode(deps: EngineDeps, record: ContainerRecord, state:
     : await startSlirp({ netnsPath: netns, pidFile, apiSocket: deps.layout.userNetSocket(record.id), ports, log: deps.log });
   writeFilesWithoutNetworks(deps, record, cfg);
   const files = etcFilePaths(deps.layout.containerDir(record.id));
-  rewriteInPlace(files.resolvConf, resolvConfContent(readHostResolvConf(), {
-    dns: record.hostConfig.Dns, search: record.hostConfig.DnsSearch, options: record.hostConfig.DnsOptions ?? [],
-  }));
+  rewriteInPlace(files.resolvConf, resolvConfContent(readHostResolvConf(), dnsOf(record)));
   const settings = buildSettings(cfg, undefined, [], record.id);
   settings.SandboxKey = netns;
   for (const key of exposed) settings.Ports[key] = null;

@@ -5,18 +5,13 @@
 import * as fs from 'node:fs';
 import * as tls from 'node:tls';
 
-let cached: string[] | null | undefined;
-
 /** The CA list for registry connections, or undefined for Node's default (which already has any NODE_EXTRA_CA_CERTS). */
 export function registryCas(env: NodeJS.ProcessEnv = process.env): string[] | undefined {
-  if (cached !== undefined) return cached ?? undefined;
   const file = env.MYDOCKER_EXTRA_CA_CERTS;
-  cached = null;
   if (!file) return undefined;
   try {
-    cached = [...tls.rootCertificates, fs.readFileSync(file, 'utf8')];
+    return [...tls.rootCertificates, fs.readFileSync(file, 'utf8')];
   } catch {
-    // Node warns and goes on when NODE_EXTRA_CA_CERTS cannot be read; so do we, with its roots
+    return undefined; // Node warns and goes on when NODE_EXTRA_CA_CERTS cannot be read; so do we, with its roots
   }
-  return cached ?? undefined;
 }
