@@ -27,4 +27,5 @@ double num_arg(napi_env env, napi_value v);
 void addon_fs_register(napi_env env, napi_value exports);   /* addon-fs.c: fd-relative file operations */
 void addon_bpf_register(napi_env env, napi_value exports);  /* addon-bpf.c: cgroup device programs */
 void addon_mount_register(napi_env env, napi_value exports); /* addon-mount.c: idmapped overlay */
+void addon_spawn_register(napi_env env, napi_value exports); /* addon-spawn.c: monitor spawn, SHA-256 */
 #endif

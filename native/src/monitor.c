@@ -26,6 +26,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <limits.h>
+#include <stdint.h>
 #include <time.h>
 #include <unistd.h>
 #include "util.h"
@@ -41,6 +42,7 @@ static struct {
   int n_exit;
   long max_size, max_files;
   int tty, open_stdin;
+  int daemon; /* -D: fork at once, report the survivor's pid on fd 4, let the first process exit */
 } opt = { .max_files = 1 };
 
 static int log_fd = -1;
@@ -338,7 +340,7 @@ static void too_many(const char *what) {
 }
 
 static void usage(void) {
-  fputs("usage: mydocker-monitor -x EXITFILE -a ATTACHSOCK [-l LOG [-S MAXSIZE] [-N MAXFILES]] [-t -c CONSOLESOCK] [-i] "
+  fputs("usage: mydocker-monitor [-D] -x EXITFILE -a ATTACHSOCK [-l LOG [-S MAXSIZE] [-N MAXFILES]] [-t -c CONSOLESOCK] [-i] "
         "[-o OOMFILE]... [-e EXITCMD [-E ARG]...] "
         "[-h FIRSTMS -H INTERVALMS -k HEALTHCMD [-K ARG]...] -- NSEXEC\n", stderr);
   exit(2);
@@ -346,8 +348,9 @@ static void usage(void) {
 
 int main(int argc, char **argv) {
   int c;
-  while ((c = getopt(argc, argv, "l:S:N:x:a:c:tio:e:E:h:H:k:K:")) != -1) {
+  while ((c = getopt(argc, argv, "Dl:S:N:x:a:c:tio:e:E:h:H:k:K:")) != -1) {
     switch (c) {
+    case 'D': opt.daemon = 1; break;
     case 'l': opt.log = optarg; break;
     case 'S': opt.max_size = atol(optarg); break;
     case 'N': opt.max_files = atol(optarg); break;
@@ -372,6 +375,17 @@ int main(int argc, char **argv) {
   /* rotated names (LOG.N) and the exit file's temp name must fit the 4096-byte buffers */
   if ((opt.log && strlen(opt.log) > 4000) || strlen(opt.exit_file) > 4000) too_many("bytes in a path");
 
+  if (opt.daemon) {
+    /* The caller spawned us without fork (src/monitor/spawn.ts) and reaps this first process at once;
+     * the survivor, re-parented to init, is the monitor. */
+    pid_t d = fork();
+    if (d < 0) die("fork");
+    if (d > 0) {
+      int32_t pid = d;
+      if (write(4, &pid, sizeof pid) != (ssize_t)sizeof pid) { /* the caller is gone: the monitor runs anyway */ }
+      _exit(0);
+    }
+  }
   setsid();
   prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
   if (chdir("/") < 0) die("chdir");

@@ -1,6 +1,6 @@
 // Exec instances live in the service's memory, as in dockerd: made by POST /containers/{id}/exec,
 // run once by POST /exec/{id}/start, inspected for their exit code, forgotten a while after they end.
-import { randomBytes } from 'node:crypto';
+import { randomBytesSync } from '../sys/random';
 import { ConflictError, NotFoundError } from '../errors/errors';
 
 export interface ExecConfig {
@@ -40,7 +40,7 @@ export class ExecStore {
 
   create(containerId: string, config: ExecConfig): ExecInstance {
     this.sweep();
-    const inst: ExecInstance = { id: randomBytes(32).toString('hex'), containerId, config, started: false, running: false, exitCode: null, pid: 0 };
+    const inst: ExecInstance = { id: randomBytesSync(32).toString('hex'), containerId, config, started: false, running: false, exitCode: null, pid: 0 };
     this.instances.set(inst.id, inst);
     return inst;
   }

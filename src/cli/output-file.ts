@@ -2,13 +2,13 @@
 // beside it, fsynced, renamed into place; removed on any failure).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomBytesSync } from '../sys/random';
 import { InvalidArgumentError } from '../errors/errors';
 
 export async function writeFileAtomically(file: string, produce: (out: fs.WriteStream) => Promise<void>): Promise<void> {
   const dir = path.dirname(path.resolve(file));
   if (!fs.existsSync(dir)) throw new InvalidArgumentError(`cannot write ${file}: directory ${dir} does not exist`);
-  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytesSync(4).toString('hex')}.tmp`);
   try {
     const out = fs.createWriteStream(tmp, { flags: 'wx', mode: 0o644 });
     await new Promise<void>((resolve, reject) => {

@@ -5,7 +5,7 @@
 // mount is in place, and volumes, tmpfs and the /etc files are mounts of their own, so they stay writable.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomBytesSync } from '../sys/random';
 import { InvalidArgumentError } from '../errors/errors';
 import type { Mount } from '../runtime/spec';
 import type { RunOptions } from './container-config';
@@ -89,7 +89,7 @@ async function ensureVolume(deps: EngineDeps, mp: MountPoint, rootfs: string, ro
         fs.rmSync(path.join(volumeDir, leftover), { recursive: true, force: true });
       }
       fs.writeFileSync(marker, '');
-      seedVolume(rootfs, mp.Destination, data, path.join(volumeDir, `.seed-${randomBytes(6).toString('hex')}`), deps.log, { onlyMissing: resuming });
+      seedVolume(rootfs, mp.Destination, data, path.join(volumeDir, `.seed-${randomBytesSync(6).toString('hex')}`), deps.log, { onlyMissing: resuming });
       fs.rmSync(marker, { force: true });
     }
     return data;

@@ -1,7 +1,6 @@
 // Container records on disk: <root>/containers/<id>/container.json (what the container is) and
 // exit.json (how it ended). Names are symlinks <root>/names/<name> → id: symlink(2) is atomic,
 // so two `run --name x` at once cannot both win.
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConflictError, InternalError, InvalidArgumentError, NotFoundError } from '../errors/errors';
@@ -13,6 +12,7 @@ import type { ContainerConfig, HostConfig } from './container-config';
 import type { ResolvedResources } from './resources';
 import type { MountPoint } from './container-mounts';
 import type { ContainerNetworkConfig, NetworkSettings } from '../network/settings';
+import { randomBytesSync } from '../sys/random';
 
 export interface ContainerRecord {
   schemaVersion: 1;
@@ -41,7 +41,7 @@ export interface ContainerRecord {
 
 export function newContainerId(): string {
   for (;;) {
-    const id = randomBytes(32).toString('hex');
+    const id = randomBytesSync(32).toString('hex');
     // docker avoids all-digit short ids: they read like numbers, not names.
     if (!/^\d{12}/.test(id)) return id;
   }
@@ -51,8 +51,9 @@ const ADJECTIVES = ['admiring', 'brave', 'clever', 'dreamy', 'eager', 'focused',
 const SCIENTISTS = ['babbage', 'curie', 'dijkstra', 'einstein', 'feynman', 'hopper', 'kepler', 'lovelace', 'noether', 'pasteur', 'ritchie', 'shannon', 'thompson', 'turing', 'wozniak', 'yonath'];
 
 export function randomName(): string {
-  const pick = <T>(a: T[]) => a[randomBytes(1)[0] % a.length];
-  return `${pick(ADJECTIVES)}_${pick(SCIENTISTS)}`;
+  const [i, j] = randomBytesSync(2);
+  const pick = <T>(a: T[], r: number) => a[r % a.length];
+  return `${pick(ADJECTIVES, i)}_${pick(SCIENTISTS, j)}`;
 }
 
 export class ContainerStore {

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { splitDev } from '../sys/dev-numbers';
 import { pipeline } from 'node:stream/promises';
-import { randomBytes } from 'node:crypto';
+import { randomBytesSync } from '../sys/random';
 import type { TarInput, TarWriteEntry } from '../archive/tar-writer';
 import { tarStream } from '../archive/tar-writer';
 import { FailedPreconditionError, InternalError } from '../errors/errors';
@@ -195,7 +195,7 @@ function mountReadOnlyView(deps: EngineDeps, upper: string, lowerDirs: string[])
   const dir = exportMountsDir(deps.layout);
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   sweepExportMounts(deps.layout, deps.log);
-  const target = path.join(dir, `export-${process.pid}-${processStartTime('self') ?? '0'}-${randomBytes(4).toString('hex')}`);
+  const target = path.join(dir, `export-${process.pid}-${processStartTime('self') ?? '0'}-${randomBytesSync(4).toString('hex')}`);
   fs.mkdirSync(target, 0o700);
   fs.mkdirSync(upper, { recursive: true, mode: 0o755 }); // a container never started has none yet
   const lower = [upper, ...[...lowerDirs].reverse()].map(escapeOverlayPath).join(':');

@@ -1,15 +1,16 @@
 // Content-addressed blobs: blobs/sha256/<hex>, written to a staging file, fsynced and renamed into place, so a
 // blob path either does not exist or holds exactly the bytes its name promises. Reads of the small JSON blobs
 // are verified again; layer blobs are verified while they are received.
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { InternalError, NotFoundError } from '../errors/errors';
 import type { Layout } from '../store/layout';
 import type { Descriptor } from './oci';
 import { stagingPath } from './tmp';
+import { sys } from '../sys/native';
 
+/** Through sys.node, which every command loads anyway: Node's crypto module costs ~6 ms to load. */
 export function sha256(data: Buffer): string {
-  return `sha256:${createHash('sha256').update(data).digest('hex')}`;
+  return `sha256:${sys().sha256Hex(data)}`;
 }
 
 export function ensureStoreDirs(layout: Layout): void {

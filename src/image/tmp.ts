@@ -2,7 +2,7 @@
 // command can tell leftovers of a killed process (removed) from work in progress (left alone).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomBytesSync } from '../sys/random';
 import type { Layout } from '../store/layout';
 import type { Logger } from '../log/log';
 
@@ -25,7 +25,7 @@ let self: string | undefined;
 /** A new, unique staging path name (not created) like tmp/image-layer-<pid>-<start>-<rand>. */
 export function stagingPath(layout: Layout, kind: string): string {
   self ??= `${process.pid}-${processStartTime('self') ?? '0'}`;
-  return path.join(layout.tmpDir, `${PREFIX}${kind}-${self}-${randomBytes(6).toString('hex')}`);
+  return path.join(layout.tmpDir, `${PREFIX}${kind}-${self}-${randomBytesSync(6).toString('hex')}`);
 }
 
 /** Removes staging paths whose owner process no longer exists. */

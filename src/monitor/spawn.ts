@@ -1,10 +1,11 @@
 // Starting a container's monitor (native/src/monitor.c). Every path and option is decided here;
 // the monitor hands fd 3 through to nsexec, so the runtime protocol is the same as without it.
-import { spawn } from 'node:child_process';
-import type { Socket } from 'node:net';
+// It is started by posix_spawn in sys.node and daemonizes itself (-D), not by child_process, whose
+// fork of the whole Node process was ~10 ms of every start on this VM (docs/performance.md).
+import { Socket } from 'node:net';
 import * as path from 'node:path';
 import { InternalError } from '../errors/errors';
-import { nativeDir, nsexecPath } from '../sys/native';
+import { nativeDir, nsexecPath, sys } from '../sys/native';
 
 export interface MonitorOptions {
   exitFile: string;
@@ -39,7 +40,7 @@ export function monitorPath(): string {
 }
 
 export function monitorArgs(o: MonitorOptions): string[] {
-  const args = ['-x', o.exitFile, '-a', o.attachSocket];
+  const args = ['-D', '-x', o.exitFile, '-a', o.attachSocket];
   if (o.logFile) args.push('-l', o.logFile);
   if (o.logMaxSize) args.push('-S', String(o.logMaxSize));
   if (o.logMaxFiles) args.push('-N', String(o.logMaxFiles));
@@ -59,18 +60,21 @@ export function monitorArgs(o: MonitorOptions): string[] {
 }
 
 export function spawnMonitor(o: MonitorOptions): SpawnedMonitor {
-  const child = spawn(monitorPath(), monitorArgs(o), { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'], detached: true });
-  child.unref();
-  const runtime = child.stdio[3] as Socket;
-  const status = child.stdio[4] as Socket;
+  let pid: number, runtimeFd: number, statusFd: number;
+  try {
+    [pid, runtimeFd, statusFd] = sys().spawnDetached(monitorPath(), [monitorPath(), ...monitorArgs(o)]);
+  } catch (err) {
+    throw new InternalError(`cannot start the container monitor: ${(err as Error).message}`, { cause: err });
+  }
+  const runtime = new Socket({ fd: runtimeFd, readable: true, writable: true });
+  const status = new Socket({ fd: statusFd, readable: true, writable: false });
   const ready = new Promise<void>((resolve, reject) => {
     status.once('data', () => {
       status.destroy();
       resolve();
     });
     status.once('close', () => reject(new InternalError('the container monitor exited before it was ready')));
-    child.once('error', (err) => reject(new InternalError(`cannot start the container monitor: ${err.message}`)));
   });
-  (status as Socket).unref?.();
-  return { pid: child.pid ?? -1, runtime, ready };
+  status.unref();
+  return { pid, runtime, ready };
 }

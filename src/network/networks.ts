@@ -1,7 +1,7 @@
 // docker network create / rm / prune / ls / inspect, and the default `bridge` network made on first use.
 // Lock order: the store's "networks" lock, then the host-wide lock (subnets and bridges are the machine's).
 import { inUserNamespace } from '../sys/rootless';
-import { randomBytes } from 'node:crypto';
+import { randomBytesSync } from '../sys/random';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { ConflictError, FailedPreconditionError, InvalidArgumentError } from '../errors/errors';
@@ -179,7 +179,7 @@ async function createLocked(deps: NetDeps, store: NetworkStore, opts: CreateNetw
   await collectOrphanBridges(deps.log);
   const plan = planSubnet(opts, usedBlocks(store));
   const plan6 = opts.ipv6 ? planSubnet6(opts.ipv6Subnet ?? {}, usedBlocks6(store), ipv6Pool()) : undefined;
-  const id = randomBytes(32).toString('hex');
+  const id = randomBytesSync(32).toString('hex');
   const meta = newMeta(id, opts, plan, plan6);
   const list = bridgeConfList(opts.name, meta, plan, plan6);
   return UndoStack.run(async (undo) => {

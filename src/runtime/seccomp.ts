@@ -1,12 +1,11 @@
 // OCI linux.seccomp → the classic BPF program nsexec hands to seccomp(2) just before exec.
 // TypeScript validates and lowers the rules to numbers; libseccomp (native/build/seccomp.node) compiles them.
 // Programs are cached by content: a hit costs a hash and a read, and never loads the addon (~0.2 ms dlopen).
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InvalidArgumentError, InternalError } from '../errors/errors';
 import { writeFileAtomic } from '../store/atomic';
-import { nativeDir } from '../sys/native';
+import { nativeDir, sys } from '../sys/native';
 import type { LinuxSeccomp, SeccompAction, SeccompArg } from './spec';
 
 const EPERM = 1;
@@ -194,7 +193,7 @@ const KEY_FIELDS = ['action', 'architectures', 'args', 'defaultAction', 'default
  */
 function cacheKey(spec: LinuxSeccomp): string {
   const canonical = JSON.stringify([CACHE_FORMAT, process.arch, addonIdentity(), spec], KEY_FIELDS);
-  return createHash('sha256').update(canonical).digest('hex');
+  return sys().sha256Hex(Buffer.from(canonical));
 }
 
 function addonIdentity(): string {

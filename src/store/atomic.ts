@@ -1,7 +1,7 @@
 // Facts on disk are replaced whole: temp file, fsync, rename. A reader sees the old or the new file, never half.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomBytesSync } from '../sys/random';
 
 export interface AtomicWriteOptions {
   mode?: number;
@@ -11,7 +11,7 @@ export interface AtomicWriteOptions {
 
 export function writeFileAtomic(file: string, data: string | Buffer, opts: AtomicWriteOptions = {}): void {
   const { mode = 0o644, durable = true } = opts;
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytesSync(4).toString('hex')}.tmp`);
   const fd = fs.openSync(tmp, 'wx', mode);
   try {
     fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);

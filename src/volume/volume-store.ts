@@ -4,7 +4,7 @@
 // "volume-<name>": the volume either exists whole or not at all, and two concurrent creates of one name
 // both end up with the same volume. Removal renames the dir into the staging area first, so a crash
 // half-way never leaves a half-deleted volume under volumes/.
-import { randomBytes } from 'node:crypto';
+import { randomBytesSync } from '../sys/random';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConflictError, InternalError, NotFoundError } from '../errors/errors';
@@ -43,7 +43,7 @@ export function volumesDir(layout: Layout): string {
 }
 
 export function newAnonymousName(): string {
-  return randomBytes(32).toString('hex');
+  return randomBytesSync(32).toString('hex');
 }
 
 export class VolumeStore {

@@ -1,0 +1,149 @@
+/* sys.node part: starting a container's monitor, and SHA-256 without Node's crypto module.
+ *
+ * spawnDetached: Node's child_process forks the whole Node process (libuv uses fork on Linux); on a VM
+ * where page faults are dear that fork alone costs ~10 ms. posix_spawn uses CLONE_VM|CLONE_VFORK: no
+ * page tables are copied, and it is safe in a multithreaded process. The spawned program must
+ * daemonize at once (the monitor's -D): it forks, writes the survivor's pid (4 bytes, host order) on
+ * fd 4 and exits; we reap that first process here, so no zombie is ever left in a long-lived Node
+ * program (the Engine API server, the library), and the survivor is re-parented to init.
+ *
+ * sha256Hex: Node links OpenSSL and exports its symbols for addons; hashing a config blob here saves
+ * loading Node's crypto module (~6 ms) on every `run`. */
+#define _GNU_SOURCE
+#include "addon.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define MAX_SPAWN_ARGS 256
+
+static void close_pair(int p[2]) {
+  if (p[0] >= 0) close(p[0]);
+  if (p[1] >= 0) close(p[1]);
+}
+
+/* Child ends are moved to fds >= 10, so dup2 onto 3 and 4 always makes a new, inheritable fd. */
+static int high_fd(int fd) {
+  int h = fcntl(fd, F_DUPFD_CLOEXEC, 10);
+  int e = errno;
+  close(fd);
+  errno = e;
+  return h;
+}
+
+/* spawnDetached(path, argv) -> [pid, runtimeFd, statusFd]: the child gets /dev/null on 0-2 and one end
+ * of a socket pair on 3 (the runtime protocol) and on 4 (status); we keep the other ends (close-on-exec). */
+static napi_value js_spawn_detached(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  STR(0, file);
+  if (!file) return throw_invalid(env, "spawnDetached: path must be a string");
+  uint32_t n = 0;
+  napi_get_array_length(env, argv[1], &n);
+  if (n == 0 || n >= MAX_SPAWN_ARGS) return throw_invalid(env, "spawnDetached: between 1 and 255 arguments");
+  char *args[MAX_SPAWN_ARGS] = { 0 };
+  napi_value ret = NULL;
+  int rt[2] = { -1, -1 }, st[2] = { -1, -1 };
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value v;
+    size_t len = 0;
+    napi_get_element(env, argv[1], i, &v);
+    if (napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok) {
+      throw_invalid(env, "spawnDetached: arguments must be strings");
+      goto out;
+    }
+    args[i] = malloc(len + 1);
+    if (!args[i]) {
+      errno = ENOMEM;
+      throw_errno(env, "malloc", NULL);
+      goto out;
+    }
+    napi_get_value_string_utf8(env, v, args[i], len + 1, &len);
+  }
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, rt) < 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, st) < 0) {
+    throw_errno(env, "socketpair", NULL);
+    goto out;
+  }
+  if ((rt[1] = high_fd(rt[1])) < 0 || (st[1] = high_fd(st[1])) < 0) {
+    throw_errno(env, "fcntl", NULL);
+    goto out;
+  }
+  posix_spawn_file_actions_t fa;
+  posix_spawnattr_t attr;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_adddup2(&fa, rt[1], 3);
+  posix_spawn_file_actions_adddup2(&fa, st[1], 4);
+  posix_spawnattr_init(&attr);
+  sigset_t none, all;
+  sigemptyset(&none);
+  sigfillset(&all);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &all); /* Node ignores SIGPIPE; the monitor must not inherit that */
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSID);
+  pid_t first;
+  int rc = posix_spawn(&first, file, &fa, &attr, args, environ);
+  posix_spawn_file_actions_destroy(&fa);
+  posix_spawnattr_destroy(&attr);
+  close(rt[1]), rt[1] = -1;
+  close(st[1]), st[1] = -1;
+  if (rc != 0) {
+    errno = rc;
+    throw_errno(env, "posix_spawn", file);
+    goto out;
+  }
+  int ws;
+  while (waitpid(first, &ws, 0) < 0 && errno == EINTR) {}
+  int32_t pid = 0;
+  ssize_t got;
+  do got = read(st[0], &pid, sizeof pid); while (got < 0 && errno == EINTR);
+  if (got != (ssize_t)sizeof pid || pid <= 0) {
+    errno = ECHILD;
+    throw_errno(env, "spawn (the program did not report its daemon's pid)", file);
+    goto out;
+  }
+  napi_value arr, v;
+  napi_create_array_with_length(env, 3, &arr);
+  napi_create_int32(env, pid, &v), napi_set_element(env, arr, 0, v);
+  napi_create_int32(env, rt[0], &v), napi_set_element(env, arr, 1, v);
+  napi_create_int32(env, st[0], &v), napi_set_element(env, arr, 2, v);
+  rt[0] = st[0] = -1; /* now the caller's */
+  ret = arr;
+out:
+  close_pair(rt);
+  close_pair(st);
+  for (uint32_t i = 0; i < n && i < MAX_SPAWN_ARGS; i++) free(args[i]);
+  return ret;
+}
+
+/* sha256Hex(buffer) -> lower-case hex digest */
+static napi_value js_sha256_hex(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  void *data;
+  size_t len;
+  if (napi_get_buffer_info(env, argv[0], &data, &len) != napi_ok) return throw_invalid(env, "sha256Hex: a Buffer is needed");
+  unsigned char md[32];
+  unsigned int mdlen = 0;
+  if (!EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) || mdlen != 32) return throw_invalid(env, "sha256Hex: digest failed");
+  char hex[65];
+  static const char digits[] = "0123456789abcdef";
+  for (int i = 0; i < 32; i++) hex[2 * i] = digits[md[i] >> 4], hex[2 * i + 1] = digits[md[i] & 15];
+  hex[64] = 0;
+  return str_value(env, hex);
+}
+
+void addon_spawn_register(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = { FN("spawnDetached", js_spawn_detached), FN("sha256Hex", js_sha256_hex) };
+  EXPORT(env, exports, props);
+}

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import { describe, it } from 'node:test';
+import { sys } from './native';
+
+describe('sys.node', () => {
+  it('sha256Hex matches Node crypto, for empty, small and multi-block input', () => {
+    for (const data of [Buffer.alloc(0), Buffer.from('abc'), Buffer.alloc(100_000, 7)]) {
+      assert.equal(sys().sha256Hex(data), createHash('sha256').update(data).digest('hex'));
+    }
+    assert.throws(() => sys().sha256Hex('abc' as unknown as Buffer), /Buffer/);
+  });
+
+  it('spawnDetached reaps the first process and returns the daemon pid it reported on fd 4', () => {
+    // a Node program plays the daemonizing monitor: it starts sleep in a session of its own, reports
+    // sleep's pid on fd 4 (4 bytes, host order) and exits
+    const program = "const c = require('child_process').spawn('sleep', ['5'], { detached: true, stdio: 'ignore' });" +
+      "const b = Buffer.alloc(4); b.writeInt32LE(c.pid); require('fs').writeSync(4, b); process.exit(0);";
+    const [pid, a, b] = sys().spawnDetached(process.execPath, [process.execPath, '-e', program]);
+    try {
+      assert.ok(a > 2 && b > 2 && a !== b);
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      assert.match(stat, /\(sleep\)/);
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      assert.notEqual(Number(fields[1]), process.pid, 'the daemon is not our child');
+      // the first process is reaped: no child of ours is left, zombie or not
+      const children = fs.readFileSync(`/proc/self/task/${process.pid}/children`, 'utf8').trim();
+      assert.equal(children, '');
+    } finally {
+      process.kill(pid, 'SIGKILL');
+      fs.closeSync(a);
+      fs.closeSync(b);
+    }
+  });
+
+  it('spawnDetached reports a program that cannot run, and one that never reports a pid', () => {
+    assert.throws(() => sys().spawnDetached('/nonexistent/program', ['x']), /posix_spawn.*ENOENT|No such file/);
+    assert.throws(() => sys().spawnDetached('/bin/true', ['true']), /did not report/);
+  });
+});
