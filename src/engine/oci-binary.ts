@@ -119,12 +119,13 @@ export async function startWithOciBinary(bin: OciBinary, o: OciBinaryStart): Pro
   const earlierExit = readIfExists(o.monitor.exitFile);
   const monitor = spawnMonitor({ ...o.monitor, consoleSocket, oomFiles, command });
   monitor.runtime.destroy(); // the runtime protocol is nsexec's; runc speaks none on it
-  o.log.step('engine', `${bin.name}-create`, { monitor: monitor.pid, bundle: o.bundleDir });
-  const pid = await waitForPidFile(bin, pidFile, o.monitor.exitFile, earlierExit, monitor.pid, logFile);
+  const monitorPid = await monitor.ready;
+  o.log.step('engine', `${bin.name}-create`, { monitor: monitorPid, bundle: o.bundleDir });
+  const pid = await waitForPidFile(bin, pidFile, o.monitor.exitFile, earlierExit, monitorPid, logFile);
   const state: RuntimeState = {
     schemaVersion: 1, id: o.id, pid, pidStartTime: pidStartTime(pid) ?? '', bundle: o.bundleDir, cgroupsPath: o.cgroupsPath,
     createdCgroups: [], created: new Date().toISOString(), bootId: bootId(), rootfs: o.rootfs,
-    monitorPid: monitor.pid, monitorStartTime: pidStartTime(monitor.pid) ?? '', annotations: { 'io.mydocker.runtime': bin.name },
+    monitorPid, monitorStartTime: pidStartTime(monitorPid) ?? '', annotations: { 'io.mydocker.runtime': bin.name },
   };
   try {
     saveState(o.stateDir, state);

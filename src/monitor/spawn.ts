@@ -3,6 +3,7 @@
 // It is started by posix_spawn in sys.node and daemonizes itself (-D), not by child_process, whose
 // fork of the whole Node process was ~10 ms of every start on this VM (docs/performance.md).
 import { Socket } from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { InternalError } from '../errors/errors';
 import { nativeDir, nsexecPath, sys } from '../sys/native';
@@ -28,11 +29,10 @@ export interface MonitorOptions {
 }
 
 export interface SpawnedMonitor {
-  pid: number;
   /** The runtime protocol socket (nsexec's fd 3, passed through the monitor). */
   runtime: Socket;
-  /** Resolves once the attach socket listens. */
-  ready: Promise<void>;
+  /** Resolves to the monitor's pid once its attach socket listens. */
+  ready: Promise<number>;
 }
 
 export function monitorPath(): string {
@@ -60,21 +60,36 @@ export function monitorArgs(o: MonitorOptions): string[] {
 }
 
 export function spawnMonitor(o: MonitorOptions): SpawnedMonitor {
-  let pid: number, runtimeFd: number, statusFd: number;
+  let first: number, runtimeFd: number, statusFd: number;
   try {
-    [pid, runtimeFd, statusFd] = sys().spawnDetached(monitorPath(), [monitorPath(), ...monitorArgs(o)]);
+    [first, runtimeFd, statusFd] = sys().spawnDetached(monitorPath(), [monitorPath(), ...monitorArgs(o)]);
   } catch (err) {
     throw new InternalError(`cannot start the container monitor: ${(err as Error).message}`, { cause: err });
   }
   const runtime = new Socket({ fd: runtimeFd, readable: true, writable: true });
   const status = new Socket({ fd: statusFd, readable: true, writable: false });
-  const ready = new Promise<void>((resolve, reject) => {
-    status.once('data', () => {
-      status.destroy();
-      resolve();
+  // fd 4 carries the daemon's pid (4 bytes, host order) from the first process, which then exits, and
+  // "M" from the monitor once its attach socket listens
+  const ready = new Promise<number>((resolve, reject) => {
+    let got = Buffer.alloc(0);
+    let reaped = false;
+    const reapFirst = () => {
+      if (!reaped) sys().reap(first);
+      reaped = true;
+    };
+    status.on('data', (chunk: Buffer) => {
+      got = Buffer.concat([got, chunk]);
+      if (got.length >= 4) reapFirst();
+      if (got.length >= 5) {
+        status.destroy();
+        resolve(os.endianness() === 'LE' ? got.readInt32LE(0) : got.readInt32BE(0));
+      }
     });
-    status.once('close', () => reject(new InternalError('the container monitor exited before it was ready')));
+    status.once('close', () => {
+      reapFirst();
+      reject(new InternalError('the container monitor exited before it was ready'));
+    });
   });
   status.unref();
-  return { pid, runtime, ready };
+  return { runtime, ready };
 }

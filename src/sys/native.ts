@@ -28,9 +28,11 @@ export interface SysAddon {
   attachDeviceFilter(cgroupDir: string, insns: Buffer): void;
   /** overlayfs over idmapped detached mounts of the layers (topmost first), attached at target. */
   mountOverlayIdmapped(lowerDirs: string[], upper: string, work: string, target: string, usernsFd: number): void;
-  /** posix_spawn of a program that daemonizes and reports its daemon's pid on fd 4 (the monitor's -D):
-   *  the first process is reaped before this returns. fds 3 and 4 are socket pairs; ours come back. */
-  spawnDetached(file: string, argv: string[]): [pid: number, runtimeFd: number, statusFd: number];
+  /** posix_spawn of a program that daemonizes and reports its daemon's pid on fd 4 (the monitor's -D);
+   *  fds 3 and 4 are socket pairs, ours come back. The first process is the caller's to reap. */
+  spawnDetached(file: string, argv: string[]): [firstPid: number, runtimeFd: number, statusFd: number];
+  /** waitpid(pid, 0): the status; for spawnDetached's first process. */
+  reap(pid: number): number;
   /** SHA-256 through the OpenSSL Node links, without loading Node's crypto module. */
   sha256Hex(data: Buffer): string;
 }

@@ -34,7 +34,7 @@ export interface CreateOptions {
   preserveFds?: number;
   pruneCgroupParent?: boolean;
   /** Starts stage-0 (default: nsexec as our own child); the engine puts its monitor in between. */
-  spawn?: (plan: Buffer) => { init: InitProcess; monitor?: { pid: number; ready: Promise<void> } };
+  spawn?: (plan: Buffer) => { init: InitProcess; monitor?: { ready: Promise<number> } };
   /** After the init exists and sits in its cgroup, before it may continue (network set-up). */
   beforeGo?: (state: RuntimeState) => Promise<void>;
   /** Keep the init's channel open (the caller waits for the exec); closed otherwise. */
@@ -69,11 +69,11 @@ export async function createContainer(opts: CreateOptions, spec: Spec = readSpec
       ? opts.spawn(launch.plan)
       : { init: spawnInit(launch.plan, { stdio: opts.stdio ?? ['inherit', 'inherit', 'inherit'], log, extraFds: keepFds }), monitor: undefined };
     undo.push('stop the container', () => init.abort());
-    await monitor?.ready;
+    const monitorPid = await monitor?.ready;
     const pid = await init.waitPid();
     const state = recordState(
       { id: opts.id, bundleDir: opts.bundleDir, stateDir: container.dir, log, seccompCacheDir: opts.seccompCacheDir, pruneCgroupParent: opts.pruneCgroupParent },
-      launch, pid, monitor,
+      launch, pid, monitorPid === undefined ? undefined : { pid: monitorPid },
       { rootfs: path.resolve(opts.bundleDir, spec.root?.path ?? 'rootfs'), annotations: spec.annotations, poststop: spec.hooks?.poststop },
     );
     writeFastFacts(container.dir, state, launch.cgroups, spec.hooks, {

@@ -38,7 +38,7 @@ export async function startMonitored(opts: StartMonitoredOptions, spec: Spec = r
         .filter((p) => p.hierarchy.controllers.includes('memory'))
         .map((p) => `${p.dir}/${p.hierarchy.version === 1 ? 'memory.oom_control' : 'memory.events'}`);
       const monitor = spawnMonitor({ ...opts.monitor, consoleSocket, oomFiles });
-      log.step('runtime', 'monitor', { pid: monitor.pid });
+      monitor.ready.then((pid) => log.step('runtime', 'monitor', { pid }), () => undefined); // create awaits it and reports a failure
       return { init: initChannel(monitor.runtime, plan, log, -1, undefined), monitor };
     },
   }, spec);
