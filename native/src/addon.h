@@ -28,4 +28,5 @@ void addon_fs_register(napi_env env, napi_value exports);   /* addon-fs.c: fd-re
 void addon_bpf_register(napi_env env, napi_value exports);  /* addon-bpf.c: cgroup device programs */
 void addon_mount_register(napi_env env, napi_value exports); /* addon-mount.c: idmapped overlay */
 void addon_spawn_register(napi_env env, napi_value exports); /* addon-spawn.c: monitor spawn, SHA-256 */
+void addon_netns_register(napi_env env, napi_value exports); /* addon-netns.c: a pinned new netns */
 #endif

@@ -1,5 +1,6 @@
 /* sys.node: the few thread-safe system calls Node lacks (mount, flock, mknod, xattrs, raw tty).
- * Never fork (posix_spawn's vfork is the one way out: addon-spawn.c), setns or unshare here: Node is multithreaded (docs/architecture-notes.md). */
+ * Never fork (posix_spawn's vfork is the one way out: addon-spawn.c), or setns/unshare anything but this
+ * thread's network namespace (addon-netns.c): Node is multithreaded (docs/architecture-notes.md). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include "addon.h"
@@ -167,6 +168,7 @@ static napi_value init(napi_env env, napi_value exports) {
   addon_bpf_register(env, exports);
   addon_mount_register(env, exports);
   addon_spawn_register(env, exports);
+  addon_netns_register(env, exports);
   return exports;
 }
 

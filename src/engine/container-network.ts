@@ -5,6 +5,8 @@
 //   create ─ validateNetworkOptions ─ flags checked, ContainerNetworkConfig returned for the record
 //   start  ─ networkNamespacePath  ─ host / another container's netns / (new)
 //          ─ connectContainer      ─ attachment written ─ netns pinned ─ CNI ADD per network ─ hosts, resolv.conf
+//          (or, on CNI networks as root: connectEarly at the start of `start`, into a netns made before the init,
+//           while the rootfs, spec, cgroups and init are made; adoptAttachment once the init's pid is known)
 //   exit   ─ disconnectContainer   ─ CNI DEL per network (cached result) ─ peers' hosts ─ unpin ─ attachment gone
 import * as fs from 'node:fs';
 import { FailedPreconditionError } from '../errors/errors';
@@ -14,10 +16,10 @@ import {
   etcFilePaths, hostsContent, readHostResolvConf, resolvConfContent, rewriteInPlace,
 } from '../network/etc-files';
 import type { EngineDeps } from './lifecycle/context';
-import { loadState, processAlive, type RuntimeState } from '../runtime/state';
+import { loadState, pidStartTime, processAlive, type RuntimeState } from '../runtime/state';
 import { withLock } from '../store/lock';
 import {
-  addressOf, isPinned, loadAttachment, netnsPinPath, pinNetns, saveAttachment, unpinNetns, type Attachment,
+  addressOf, isPinned, loadAttachment, netnsPinPath, newPinnedNetns, pinNetns, saveAttachment, unpinNetns, type Attachment,
 } from '../network/attachments';
 import { addEndpoint, prepareEndpoint, teardownAttachment } from '../network/endpoint';
 import { readyNetworkLocked } from '../network/networks';
@@ -135,12 +137,50 @@ function writeFilesWithoutNetworks(deps: EngineDeps, record: ContainerRecord, cf
 }
 
 /** While the init waits in its new namespaces: interfaces, addresses, routes, ports, /etc/hosts. */
-export async function connectContainer(deps: EngineDeps, record: ContainerRecord, state: RuntimeState): Promise<void> {
+/** The process an attachment lives as long as: the container's init, or the starting CLI until then. */
+type Owner = Pick<RuntimeState, 'pid' | 'pidStartTime'>;
+
+/** A restart can come before the previous run's release: that run's networking goes first. */
+async function releasePrevious(deps: EngineDeps, record: ContainerRecord): Promise<void> {
+  const previous = loadAttachment(deps.layout, record.id);
+  if (previous && !processAlive(previous.pid, previous.pidStartTime)) await teardownAttachment(deps, previous);
+}
+
+/**
+ * Whether start may set the network up before the init exists (connectEarly): CNI networks as root. Not
+ * rootless (this thread could not come back to the host's namespace) nor the user-mode networks.
+ */
+export function connectsEarly(record: ContainerRecord): boolean {
+  const cfg = networkConfigOf(record);
+  return cfg.mode === 'bridge' && cfg.networks.length > 0 && !inUserNamespace();
+}
+
+/**
+ * connectContainer into a network namespace made and pinned now, with no process in it yet: the CNI
+ * plugins run while the caller builds the rootfs, spec, cgroups and init, and the init joins the pinned
+ * namespace. Until adoptAttachment, the attachment belongs to this process (the caller holds the
+ * container's lock, so no repair touches it meanwhile). The caller awaits the result before the init may go.
+ */
+export async function connectEarly(deps: EngineDeps, record: ContainerRecord): Promise<string> {
+  await releasePrevious(deps, record);
+  const netns = netnsPinPath(deps.layout, record.id);
+  newPinnedNetns(netns);
+  deps.log.step('network', 'netns-new', { path: netns });
+  await connectContainer(deps, record, { pid: process.pid, pidStartTime: pidStartTime(process.pid) ?? '' }, { netnsPinned: true });
+  return netns;
+}
+
+/** After connectEarly: the attachment now lives as long as the container's init. */
+export function adoptAttachment(deps: EngineDeps, record: ContainerRecord, state: Owner): void {
+  const att = loadAttachment(deps.layout, record.id);
+  if (!att) return;
+  saveAttachment(deps.layout, { ...att, pid: state.pid, pidStartTime: state.pidStartTime });
+}
+
+export async function connectContainer(deps: EngineDeps, record: ContainerRecord, state: Owner, opts: { netnsPinned?: boolean } = {}): Promise<void> {
   const cfg = networkConfigOf(record);
   const { layout } = deps;
-  // a restart can come before the previous run's release: that run's networking goes first
-  const previous = loadAttachment(layout, record.id);
-  if (previous && !processAlive(previous.pid, previous.pidStartTime)) await teardownAttachment(deps, previous);
+  await releasePrevious(deps, record);
   if (cfg.mode === 'pasta' || cfg.mode === 'slirp4netns') return connectUserMode(deps, record, state, cfg);
   if (cfg.mode !== 'bridge' || cfg.networks.length === 0) {
     writeFilesWithoutNetworks(deps, record, cfg);
@@ -165,8 +205,10 @@ export async function connectContainer(deps: EngineDeps, record: ContainerRecord
     }
     return out;
   });
-  pinNetns(state.pid, att.netns);
-  deps.log.step('network', 'netns-pin', { pid: state.pid, path: att.netns });
+  if (!opts.netnsPinned) {
+    pinNetns(state.pid, att.netns);
+    deps.log.step('network', 'netns-pin', { pid: state.pid, path: att.netns });
+  }
   const { ports, exposed } = await portsToPublish(deps, record, cfg);
   for (const [i, entry] of entries.entries()) await addEndpoint(deps, att, entry, i === 0 ? ports : undefined);
   const gateway = entries.map(addressOf).find((a) => a?.gateway)?.gateway;
@@ -185,7 +227,7 @@ export async function connectContainer(deps: EngineDeps, record: ContainerRecord
 }
 
 /** Rootless: pasta (or slirp4netns) serves the new network namespace and forwards the published ports. */
-async function connectUserMode(deps: EngineDeps, record: ContainerRecord, state: RuntimeState, cfg: ContainerNetworkConfig): Promise<void> {
+async function connectUserMode(deps: EngineDeps, record: ContainerRecord, state: Owner, cfg: ContainerNetworkConfig): Promise<void> {
   const netns = netnsPinPath(deps.layout, record.id);
   pinNetns(state.pid, netns);
   deps.log.step('network', 'netns-pin', { pid: state.pid, path: netns });

@@ -39,6 +39,7 @@ const renderers: Record<string, Render> = {
   'volume-remove': (f) => `removed volume ${s(f.name)} (${s(f.path)})`,
   'network-create': (f) => `created network ${s(f.name)}: bridge ${s(f.bridge)} with subnet ${s(f.subnet)}, its masquerade and forward rules, and a CNI configuration list`,
   'network-remove': (f) => `removed network ${s(f.name)}: its rules, its bridge and its configuration list`,
+  'netns-new': (f) => `made a new network namespace pinned on ${s(f.path)}, so the CNI plugins can set it up while the container is still being made`,
   'netns-pin': (f) => `pinned the container's network namespace (/proc/${s(f.pid)}/ns/net) on ${s(f.path)}, so CNI DEL can run in it later`,
   'cni-exec': (f) => `ran CNI plugin ${s(f.plugin)} ${s(f.command)} for network ${s(f.network)}, interface ${s(f.ifname)} (${s(f.ms)} ms)`,
   'network-connected': (f) => `connected the container to its networks: ${s(f.networks)}; /etc/hosts of the network's containers rewritten`,

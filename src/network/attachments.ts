@@ -99,6 +99,19 @@ export function pinNetns(pid: number, file: string): void {
   sys().mount(source, file, null, MS.BIND, null);
 }
 
+/** A new network namespace pinned at file before any process lives in it (native/src/addon-netns.c). */
+export function newPinnedNetns(file: string): void {
+  unpinNetns(file); // a namespace of an earlier run of the container
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  fs.closeSync(fs.openSync(file, 'a', 0o400));
+  try {
+    sys().newNetns(file);
+  } catch (err) {
+    fs.rmSync(file, { force: true });
+    throw err;
+  }
+}
+
 export function isPinned(file: string): boolean {
   try {
     return fs.statSync(file).dev !== fs.statSync(path.dirname(file)).dev;

@@ -33,6 +33,8 @@ export interface SysAddon {
   spawnDetached(file: string, argv: string[]): [firstPid: number, runtimeFd: number, statusFd: number];
   /** waitpid(pid, 0): the status; for spawnDetached's first process. */
   reap(pid: number): number;
+  /** A new network namespace bind-mounted at file (which must exist); no process holds it. */
+  newNetns(file: string): void;
   /** SHA-256 through the OpenSSL Node links, without loading Node's crypto module. */
   sha256Hex(data: Buffer): string;
 }

@@ -199,6 +199,13 @@ describe('network modes', () => {
     assert.equal(fs.readlinkSync('/proc/self/ns/net'), ok(sb, ['run', '--rm', '--network', 'host', 'busybox', 'readlink', '/proc/self/ns/net']).stdout.trim());
   });
 
+  test('on a bridge the container\'s lo is up: 127.0.0.1 answers inside', () => {
+    // the namespace is made before the init (set up while the container is made): its loopback must be up
+    const r = ok(sb, ['run', '--rm', 'busybox', 'sh', '-c', 'ip -o link show lo; httpd -p 127.0.0.1:8080 -h /etc && timeout 5 wget -qO- http://127.0.0.1:8080/hostname']);
+    assert.match(r.stdout, /lo: <LOOPBACK,UP/);
+    assert.match(r.stdout, /^[0-9a-f]{12}$/m);
+  });
+
   test('container:OTHER joins the running container\'s namespace, and refuses a stopped one', () => {
     const webIp = inspect('web', '{{.NetworkSettings.IPAddress}}');
     const r = ok(sb, ['run', '--rm', '--network', 'container:web', 'busybox', 'sh', '-c', 'ip -o -4 addr show eth0; timeout 5 wget -qO- http://127.0.0.1/']);
@@ -234,6 +241,26 @@ describe('bad input', () => {
       assert.match(r.stderr, re, args.join(' '));
     }
     assert.ok(!fs.existsSync(path.join(sb.root, 'networks', 'bad.conflist')));
+  });
+
+  test('a start that fails while its network is set up leaves no lease, interface, pin or attachment', () => {
+    ok(sb, ['network', 'create', '--subnet', '10.231.11.0/29', 'fails']);
+    const veths = () => fs.readdirSync('/sys/class/net').filter((n) => n.startsWith('veth')).length;
+    const pins = () => mountsUnder(path.join(sb.runroot, 'netns'));
+    const [vethsBefore, pinsBefore] = [veths(), pins()];
+    const ipam = path.join(sb.runroot, 'networks', 'ipam', 'fails');
+    const leases = () => (fs.existsSync(ipam) ? fs.readdirSync(ipam).filter((f) => /^\d/.test(f)) : []);
+    // the user is looked up after the network's plugins were started: the failure must wait for them, then undo them
+    for (let i = 0; i < 3; i++) {
+      const r = sb.run(['run', '--rm', '--network', 'fails', '--user', 'nosuchuser', 'busybox', 'true']);
+      assert.equal(r.code, 125, r.stderr);
+      assert.match(r.stderr, /nosuchuser/);
+    }
+    assert.deepEqual(leases(), []);
+    assert.equal(veths(), vethsBefore);
+    assert.deepEqual(pins(), pinsBefore);
+    assert.deepEqual(strayAttachments(sb), []);
+    ok(sb, ['network', 'rm', 'fails']);
   });
 
   test('a full subnet gives a clear error; a freed address is used again', () => {

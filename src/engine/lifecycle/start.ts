@@ -26,7 +26,8 @@ import { containerPaths, event, removeFileIfExists, viewContainer, type EngineDe
 import { prepareMounts } from '../container-mounts';
 import { healthMonitorOptions } from '../health/run-probe';
 import { releaseShm, resolveNamespaceFacts } from '../namespace-joins';
-import { connectContainer, disconnectContainer, networkNamespacePath } from '../container-network';
+import { adoptAttachment, connectContainer, connectEarly, connectsEarly, disconnectContainer, networkNamespacePath } from '../container-network';
+import { netnsPinPath } from '../../network/attachments';
 import { releaseAndReport } from './teardown';
 
 export interface StartOptions {
@@ -65,13 +66,24 @@ export async function startContainer(deps: EngineDeps, record: ContainerRecord, 
     // first: a container:X mode whose X is not running refuses the start before anything is done
     undo.push('release /dev/shm', () => releaseShm(deps, record.id));
     const namespaceFacts = resolveNamespaceFacts(deps, record);
+    const etcFiles = writeEtcFiles(p.dir, record.config.Hostname);
+    if (record.idMappings) chownEtcFiles(etcFiles, record.idMappings);
+    log.step('engine', 'etc-files', { dir: p.dir });
+    // CNI networks: the plugins (a process each, the largest cost of a start) run while the rest is made
+    let early: Promise<string> | undefined;
+    if (connectsEarly(record)) {
+      const connecting = connectEarly(deps, record);
+      early = connecting;
+      connecting.catch(() => undefined); // awaited before the init may go, which reports a failure
+      undo.push('disconnect networks', async () => {
+        await connecting.catch(() => undefined); // never DEL while the ADD still runs
+        await disconnectContainer(deps, record);
+      });
+    }
     await mountContainerRootfs(deps, record, { upper: p.upper, work: p.work, target: p.rootfs });
     undo.push('unmount rootfs', () => unmountOverlay(p.rootfs, log));
     const user = resolveUserInRootfs(p.rootfs, record.config.User, record.hostConfig.GroupAdd ?? []);
     if (record.config.WorkingDir) mkdirInRoot(p.rootfs, record.config.WorkingDir);
-    const etcFiles = writeEtcFiles(p.dir, record.config.Hostname);
-    if (record.idMappings) chownEtcFiles(etcFiles, record.idMappings);
-    log.step('engine', 'etc-files', { dir: p.dir });
     const security = specSecurity(record.hostConfig, record.idMappings, heldCapabilities());
     for (const what of security.notEnforced) deps.warn?.(`${what} is accepted but not enforced`);
     log.step('engine', 'security', securitySummary(security));
@@ -80,7 +92,7 @@ export async function startContainer(deps: EngineDeps, record: ContainerRecord, 
     const spec = buildSpec({
       config: record.config, hostConfig: record.hostConfig, argv: [record.path, ...record.args], user, rootfs: p.rootfs, etcFiles,
       cgroupsPath: `${record.limits.cgroupParent}/${record.id}`, limits: record.limits, consoleSize: opts.consoleSize,
-      extraMounts, networkNamespace: networkNamespacePath(deps, record), security, namespaceFacts,
+      extraMounts, networkNamespace: early ? netnsPinPath(layout, record.id) : networkNamespacePath(deps, record), security, namespaceFacts,
     });
     if (record.idMappings) {
       const sources = (spec.mounts ?? []).filter((m) => m.type === 'bind' && m.source).map((m) => m.source!);
@@ -102,8 +114,13 @@ export async function startContainer(deps: EngineDeps, record: ContainerRecord, 
       health: healthMonitorOptions(deps, record),
     };
     const beforeGo = async (state: RuntimeState) => {
-      undo.push('disconnect networks', () => disconnectContainer(deps, record));
-      await connectContainer(deps, record, state);
+      if (early) {
+        await early;
+        adoptAttachment(deps, record, state);
+      } else {
+        undo.push('disconnect networks', () => disconnectContainer(deps, record));
+        await connectContainer(deps, record, state);
+      }
       await opts.beforeGo?.(state);
     };
     // --runtime runc/crun: the installed runtime creates and starts it from the same bundle
