@@ -3,8 +3,8 @@
  * spawnDetached: Node's child_process forks the whole Node process (libuv uses fork on Linux); on a VM
  * where page faults are dear that fork alone costs ~10 ms. posix_spawn uses CLONE_VM|CLONE_VFORK: no
  * page tables are copied, and it is safe in a multithreaded process. The spawned program must
- * daemonize at once (the monitor's -D): it forks, writes the survivor's pid (4 bytes, host order) on
- * fd 4 and exits; the caller then reaps that first process, so no zombie is ever left in a long-lived
+ * daemonize at once (the monitor's -D): it forks and exits, and the survivor first writes its own pid
+ * (4 bytes, host order) on fd 4; the caller then reaps that first process, so no zombie is ever left in a long-lived
  * Node program (the Engine API server, the library), and the survivor is re-parented to init. Nothing
  * here waits for the child: its exec and fork (~7 ms on this VM) overlap with the caller's work.
  *

@@ -380,11 +380,10 @@ int main(int argc, char **argv) {
      * the survivor, re-parented to init, is the monitor. */
     pid_t d = fork();
     if (d < 0) die("fork");
-    if (d > 0) {
-      int32_t pid = d;
-      if (write(4, &pid, sizeof pid) != (ssize_t)sizeof pid) { /* the caller is gone: the monitor runs anyway */ }
-      _exit(0);
-    }
+    if (d > 0) _exit(0);
+    /* the survivor says its own pid, so the pid always comes before its "M" on the same fd */
+    int32_t pid = getpid();
+    if (write(4, &pid, sizeof pid) != (ssize_t)sizeof pid) { /* the caller is gone: the monitor runs anyway */ }
   }
   setsid();
   prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);

@@ -68,8 +68,8 @@ export function spawnMonitor(o: MonitorOptions): SpawnedMonitor {
   }
   const runtime = new Socket({ fd: runtimeFd, readable: true, writable: true });
   const status = new Socket({ fd: statusFd, readable: true, writable: false });
-  // fd 4 carries the daemon's pid (4 bytes, host order) from the first process, which then exits, and
-  // "M" from the monitor once its attach socket listens
+  // fd 4 carries the monitor's pid (4 bytes, host order; the first process has exited by then, or is
+  // about to) and then "M" once its attach socket listens
   const ready = new Promise<number>((resolve, reject) => {
     let got = Buffer.alloc(0);
     let reaped = false;

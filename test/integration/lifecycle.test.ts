@@ -44,6 +44,26 @@ describe('run -d and the monitor', () => {
     ok(['rm', '-f', 'bg']);
   });
 
+  test('the monitor pid recorded is the init\'s parent, also for 12 run -d at once', async () => {
+    // the monitor daemonizes and says its pid on the status socket before "ready": a pid read from the
+    // wrong bytes would point at no process (a race under load once did)
+    const ids = await Promise.all(Array.from({ length: 12 }, () => new Promise<string>((resolve, reject) => {
+      const child = sb.spawn(['run', '-d', '--network', 'none', 'busybox', 'sleep', '60']);
+      let out = '';
+      child.stdout!.on('data', (d: Buffer) => (out += d));
+      child.on('close', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`run -d exited ${code}`))));
+    })));
+    try {
+      for (const id of ids) {
+        const state = stateFile(id);
+        const ppid = Number(/^PPid:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${state.pid}/status`, 'utf8'))![1]);
+        assert.equal(ppid, state.monitorPid, `${id.slice(0, 12)}: the monitor is the parent of the container init`);
+      }
+    } finally {
+      ok(['rm', '-f', ...ids]);
+    }
+  });
+
   test('a container that exits with 3 shows Exited (3) in ps -a, and 3 in wait and inspect', async () => {
     ok(['run', '-d', '--name', 'three', 'busybox', 'sh', '-c', 'sleep 0.2; exit 3']);
     assert.equal(ok(['wait', 'three']).trim(), '3');
