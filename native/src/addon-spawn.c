@@ -17,6 +17,7 @@
 #include <openssl/evp.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -41,6 +42,28 @@ static int high_fd(int fd) {
   return h;
 }
 
+/* Copies a JS array of n strings into list (malloc'd, NULL-terminated); false after throwing. */
+static int string_array(napi_env env, napi_value arr, char **list, uint32_t n) {
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value v;
+    size_t len = 0;
+    napi_get_element(env, arr, i, &v);
+    if (napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok) {
+      throw_invalid(env, "spawn: arguments and environment must be strings");
+      return 0;
+    }
+    list[i] = malloc(len + 1);
+    if (!list[i]) {
+      errno = ENOMEM;
+      throw_errno(env, "malloc", NULL);
+      return 0;
+    }
+    napi_get_value_string_utf8(env, v, list[i], len + 1, &len);
+  }
+  list[n] = NULL;
+  return 1;
+}
+
 /* spawnDetached(path, argv) -> [firstPid, runtimeFd, statusFd]: the child gets /dev/null on 0-2 and one end
  * of a socket pair on 3 (the runtime protocol) and on 4 (status); we keep the other ends (close-on-exec).
  * The caller reads the daemon's pid from statusFd, then reaps firstPid (reap), which has exited by then. */
@@ -54,22 +77,7 @@ static napi_value js_spawn_detached(napi_env env, napi_callback_info info) {
   char *args[MAX_SPAWN_ARGS] = { 0 };
   napi_value ret = NULL;
   int rt[2] = { -1, -1 }, st[2] = { -1, -1 };
-  for (uint32_t i = 0; i < n; i++) {
-    napi_value v;
-    size_t len = 0;
-    napi_get_element(env, argv[1], i, &v);
-    if (napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok) {
-      throw_invalid(env, "spawnDetached: arguments must be strings");
-      goto out;
-    }
-    args[i] = malloc(len + 1);
-    if (!args[i]) {
-      errno = ENOMEM;
-      throw_errno(env, "malloc", NULL);
-      goto out;
-    }
-    napi_get_value_string_utf8(env, v, args[i], len + 1, &len);
-  }
+  if (!string_array(env, argv[1], args, n)) goto out;
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, rt) < 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, st) < 0) {
     throw_errno(env, "socketpair", NULL);
     goto out;
@@ -118,6 +126,65 @@ out:
   return ret;
 }
 
+/* spawnPiped(path, argv, env) -> [pid, stdinFd, stdoutFd, stderrFd]: a child of ours with pipes on 0-2 (our
+ * ends close-on-exec), default signals, the given environment. The caller reaps it (reap). */
+static napi_value js_spawn_piped(napi_env env, napi_callback_info info) {
+  ARGS(3);
+  STR(0, file);
+  if (!file) return throw_invalid(env, "spawnPiped: path must be a string");
+  uint32_t n = 0, m = 0;
+  napi_get_array_length(env, argv[1], &n);
+  napi_get_array_length(env, argv[2], &m);
+  if (n == 0 || n >= MAX_SPAWN_ARGS || m >= MAX_SPAWN_ARGS) return throw_invalid(env, "spawnPiped: 1 to 255 arguments, up to 255 variables");
+  char *args[MAX_SPAWN_ARGS] = { 0 }, *envp[MAX_SPAWN_ARGS] = { 0 };
+  int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 };
+  napi_value ret = NULL;
+  if (!string_array(env, argv[1], args, n) || !string_array(env, argv[2], envp, m)) goto out;
+  if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0) {
+    throw_errno(env, "pipe2", NULL);
+    goto out;
+  }
+  if ((in[0] = high_fd(in[0])) < 0 || (out[1] = high_fd(out[1])) < 0 || (err[1] = high_fd(err[1])) < 0) {
+    throw_errno(env, "fcntl", NULL);
+    goto out;
+  }
+  posix_spawn_file_actions_t fa;
+  posix_spawnattr_t attr;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+  posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+  posix_spawn_file_actions_adddup2(&fa, err[1], 2);
+  posix_spawnattr_init(&attr);
+  sigset_t none, all;
+  sigemptyset(&none);
+  sigfillset(&all);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &all);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  pid_t pid;
+  int rc = posix_spawn(&pid, file, &fa, &attr, args, envp);
+  posix_spawn_file_actions_destroy(&fa);
+  posix_spawnattr_destroy(&attr);
+  if (rc != 0) {
+    errno = rc;
+    throw_errno(env, "posix_spawn", file);
+    goto out;
+  }
+  napi_value arr, v;
+  napi_create_array_with_length(env, 4, &arr);
+  int mine[4] = { pid, in[1], out[0], err[0] };
+  for (uint32_t i = 0; i < 4; i++) napi_create_int32(env, mine[i], &v), napi_set_element(env, arr, i, v);
+  in[1] = out[0] = err[0] = -1; /* now the caller's */
+  ret = arr;
+out:
+  close_pair(in);
+  close_pair(out);
+  close_pair(err);
+  for (uint32_t i = 0; i < n; i++) free(args[i]);
+  for (uint32_t i = 0; i < m; i++) free(envp[i]);
+  return ret;
+}
+
 /* sha256Hex(buffer) -> lower-case hex digest */
 static napi_value js_sha256_hex(napi_env env, napi_callback_info info) {
   ARGS(1);
@@ -134,21 +201,24 @@ static napi_value js_sha256_hex(napi_env env, napi_callback_info info) {
   return str_value(env, hex);
 }
 
-/* reap(pid) -> exit status as waitpid gives it; for the first process of spawnDetached only */
+/* reap(pid, noHang) -> the status as waitpid gives it, or -1 when noHang and it still runs; for the
+ * children spawnDetached and spawnPiped made only */
 static napi_value js_reap(napi_env env, napi_callback_info info) {
-  ARGS(1);
+  ARGS(2);
   pid_t pid = (pid_t)num_arg(env, argv[0]);
   if (pid <= 0) return throw_invalid(env, "reap: a pid is needed");
+  bool no_hang = false;
+  napi_get_value_bool(env, argv[1], &no_hang);
   int ws = 0;
   pid_t r;
-  do r = waitpid(pid, &ws, 0); while (r < 0 && errno == EINTR);
+  do r = waitpid(pid, &ws, no_hang ? WNOHANG : 0); while (r < 0 && errno == EINTR);
   if (r < 0) return throw_errno(env, "waitpid", NULL);
   napi_value v;
-  napi_create_int32(env, ws, &v);
+  napi_create_int32(env, r == 0 ? -1 : ws, &v);
   return v;
 }
 
 void addon_spawn_register(napi_env env, napi_value exports) {
-  napi_property_descriptor props[] = { FN("spawnDetached", js_spawn_detached), FN("reap", js_reap), FN("sha256Hex", js_sha256_hex) };
+  napi_property_descriptor props[] = { FN("spawnDetached", js_spawn_detached), FN("spawnPiped", js_spawn_piped), FN("reap", js_reap), FN("sha256Hex", js_sha256_hex) };
   EXPORT(env, exports, props);
 }

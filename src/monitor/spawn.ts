@@ -74,7 +74,7 @@ export function spawnMonitor(o: MonitorOptions): SpawnedMonitor {
     let got = Buffer.alloc(0);
     let reaped = false;
     const reapFirst = () => {
-      if (!reaped) sys().reap(first);
+      if (!reaped) sys().reap(first, false);
       reaped = true;
     };
     status.on('data', (chunk: Buffer) => {

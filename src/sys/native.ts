@@ -31,8 +31,10 @@ export interface SysAddon {
   /** posix_spawn of a program that daemonizes and reports its daemon's pid on fd 4 (the monitor's -D);
    *  fds 3 and 4 are socket pairs, ours come back. The first process is the caller's to reap. */
   spawnDetached(file: string, argv: string[]): [firstPid: number, runtimeFd: number, statusFd: number];
-  /** waitpid(pid, 0): the status; for spawnDetached's first process. */
-  reap(pid: number): number;
+  /** posix_spawn with pipes on 0-2 and exactly env ("K=V"); the child is the caller's to reap. */
+  spawnPiped(file: string, argv: string[], env: string[]): [pid: number, stdinFd: number, stdoutFd: number, stderrFd: number];
+  /** waitpid: the status, or -1 when noHang and the child still runs; for spawnDetached's and spawnPiped's children. */
+  reap(pid: number, noHang: boolean): number;
   /** A new network namespace bind-mounted at file (which must exist); no process holds it. */
   newNetns(file: string): void;
   /** SHA-256 through the OpenSSL Node links, without loading Node's crypto module. */

@@ -1,10 +1,10 @@
 // Executing one CNI plugin as the spec says: the command and the container in CNI_* environment
 // variables, the network configuration as JSON on stdin, a result (or an error) as JSON on stdout.
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MydockerError, type ErrorKind } from '../../errors/errors';
 import { CNI_ERRORS, type CniErrorReply, type RuntimeConf } from './types';
+import { runPiped } from '../../sys/spawn-piped';
 
 export type CniCommand = 'ADD' | 'DEL' | 'CHECK' | 'VERSION';
 
@@ -57,18 +57,10 @@ export function findPlugin(type: string, dirs: readonly string[]): string {
   throw new CniError(type, 'ADD', CNI_ERRORS.invalidConfig, `CNI plugin "${type}" not found in ${dirs.join(':')}`, 'install the containernetworking-plugins package, or set MYDOCKER_CNI_PATH');
 }
 
-export const spawnPlugin: PluginExec = (binary, env, stdin, timeoutMs) =>
-  new Promise((resolve, reject) => {
-    const child = spawn(binary, [], { env, stdio: ['pipe', 'pipe', 'pipe'], timeout: timeoutMs, killSignal: 'SIGKILL' });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', reject);
-    child.stdin.on('error', () => undefined); // a plugin may exit before reading its config
-    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
-    child.stdin.end(stdin);
-  });
+export const spawnPlugin: PluginExec = async (binary, env, stdin, timeoutMs) => {
+  const r = await runPiped(binary, [binary], env, stdin, timeoutMs);
+  return { code: r.code, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
+};
 
 /** The environment of one invocation: the CNI_* variables, and a PATH that finds iptables and ip. */
 export function pluginEnv(command: CniCommand, rt: RuntimeConf, dirs: readonly string[]): NodeJS.ProcessEnv {
