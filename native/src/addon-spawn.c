@@ -42,6 +42,30 @@ static int high_fd(int fd) {
   return h;
 }
 
+/* posix_spawn with an empty signal mask and every signal at its default (Node ignores SIGPIPE; a child
+ * must not inherit that), plus extra flags; consumes fa. Returns posix_spawn's error number. */
+static int spawn_with(pid_t *pid, const char *file, posix_spawn_file_actions_t *fa, short extra, char **args, char **envp) {
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t none, all;
+  sigemptyset(&none);
+  sigfillset(&all);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &all);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | extra);
+  int rc = posix_spawn(pid, file, fa, &attr, args, envp);
+  posix_spawn_file_actions_destroy(fa);
+  posix_spawnattr_destroy(&attr);
+  return rc;
+}
+
+static napi_value int_array(napi_env env, const int *values, uint32_t n) {
+  napi_value arr, v;
+  napi_create_array_with_length(env, n, &arr);
+  for (uint32_t i = 0; i < n; i++) napi_create_int32(env, values[i], &v), napi_set_element(env, arr, i, v);
+  return arr;
+}
+
 /* Copies a JS array of n strings into list (malloc'd, NULL-terminated); false after throwing. */
 static int string_array(napi_env env, napi_value arr, char **list, uint32_t n) {
   for (uint32_t i = 0; i < n; i++) {
@@ -87,24 +111,14 @@ static napi_value js_spawn_detached(napi_env env, napi_callback_info info) {
     goto out;
   }
   posix_spawn_file_actions_t fa;
-  posix_spawnattr_t attr;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_adddup2(&fa, rt[1], 3);
   posix_spawn_file_actions_adddup2(&fa, st[1], 4);
-  posix_spawnattr_init(&attr);
-  sigset_t none, all;
-  sigemptyset(&none);
-  sigfillset(&all);
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setsigdefault(&attr, &all); /* Node ignores SIGPIPE; the monitor must not inherit that */
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSID);
   pid_t first;
-  int rc = posix_spawn(&first, file, &fa, &attr, args, environ);
-  posix_spawn_file_actions_destroy(&fa);
-  posix_spawnattr_destroy(&attr);
+  int rc = spawn_with(&first, file, &fa, POSIX_SPAWN_SETSID, args, environ);
   close(rt[1]), rt[1] = -1;
   close(st[1]), st[1] = -1;
   if (rc != 0) {
@@ -112,13 +126,8 @@ static napi_value js_spawn_detached(napi_env env, napi_callback_info info) {
     throw_errno(env, "posix_spawn", file);
     goto out;
   }
-  napi_value arr, v;
-  napi_create_array_with_length(env, 3, &arr);
-  napi_create_int32(env, first, &v), napi_set_element(env, arr, 0, v);
-  napi_create_int32(env, rt[0], &v), napi_set_element(env, arr, 1, v);
-  napi_create_int32(env, st[0], &v), napi_set_element(env, arr, 2, v);
+  ret = int_array(env, (int[]){ first, rt[0], st[0] }, 3);
   rt[0] = st[0] = -1; /* now the caller's */
-  ret = arr;
 out:
   close_pair(rt);
   close_pair(st);
@@ -149,33 +158,19 @@ static napi_value js_spawn_piped(napi_env env, napi_callback_info info) {
     goto out;
   }
   posix_spawn_file_actions_t fa;
-  posix_spawnattr_t attr;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_adddup2(&fa, in[0], 0);
   posix_spawn_file_actions_adddup2(&fa, out[1], 1);
   posix_spawn_file_actions_adddup2(&fa, err[1], 2);
-  posix_spawnattr_init(&attr);
-  sigset_t none, all;
-  sigemptyset(&none);
-  sigfillset(&all);
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setsigdefault(&attr, &all);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   pid_t pid;
-  int rc = posix_spawn(&pid, file, &fa, &attr, args, envp);
-  posix_spawn_file_actions_destroy(&fa);
-  posix_spawnattr_destroy(&attr);
+  int rc = spawn_with(&pid, file, &fa, 0, args, envp);
   if (rc != 0) {
     errno = rc;
     throw_errno(env, "posix_spawn", file);
     goto out;
   }
-  napi_value arr, v;
-  napi_create_array_with_length(env, 4, &arr);
-  int mine[4] = { pid, in[1], out[0], err[0] };
-  for (uint32_t i = 0; i < 4; i++) napi_create_int32(env, mine[i], &v), napi_set_element(env, arr, i, v);
+  ret = int_array(env, (int[]){ pid, in[1], out[0], err[0] }, 4);
   in[1] = out[0] = err[0] = -1; /* now the caller's */
-  ret = arr;
 out:
   close_pair(in);
   close_pair(out);
