@@ -43,7 +43,7 @@ export const attachDeviceFilterWithBpf: AttachDeviceFilter = (dir, program) => {
 };
 
 export class CgroupManager {
-  readonly placements: CgroupPlacement[];
+  private placed?: CgroupPlacement[];
 
   constructor(
     readonly host: HostCgroups,
@@ -51,7 +51,12 @@ export class CgroupManager {
     private readonly log: Logger,
     private readonly attachDeviceFilter: AttachDeviceFilter = attachDeviceFilterWithBpf,
   ) {
-    this.placements = placements(host, cgroupsPath);
+    placements({ ...host, hierarchies: [] }, cgroupsPath); // refuses a bad path now, not on first use
+  }
+
+  /** Made on first use: `ps` asks every container only whether it is frozen (placementFor). */
+  get placements(): CgroupPlacement[] {
+    return (this.placed ??= placements(this.host, this.cgroupsPath));
   }
 
   /**
@@ -175,8 +180,9 @@ export class CgroupManager {
   }
 
   private placementFor(v1Controller: string): CgroupPlacement | undefined {
-    return this.placements.find((p) => p.hierarchy.version === 1 && p.hierarchy.controllers.includes(v1Controller))
-      ?? this.placements.find((p) => p.hierarchy.version === 2);
+    const { hierarchies } = this.host;
+    const h = hierarchies.find((x) => x.version === 1 && x.controllers.includes(v1Controller)) ?? hierarchies.find((x) => x.version === 2);
+    return h && placements({ ...this.host, hierarchies: [h] }, this.cgroupsPath)[0];
   }
 
   /** Whether the kernel's OOM killer killed a task of this cgroup; undefined without a memory controller. */

@@ -148,11 +148,13 @@ async function releasePrevious(deps: EngineDeps, record: ContainerRecord): Promi
 
 /**
  * Whether start may set the network up before the init exists (connectEarly): CNI networks as root. Not
- * rootless (this thread could not come back to the host's namespace) nor the user-mode networks.
+ * rootless (this thread could not come back to the host's namespace) nor the user-mode networks, and not
+ * for a container with a user namespace of its own: its net namespace must belong to that user namespace,
+ * or `exec`, which enters the user namespace first, could not join it.
  */
 export function connectsEarly(record: ContainerRecord): boolean {
   const cfg = networkConfigOf(record);
-  return cfg.mode === 'bridge' && cfg.networks.length > 0 && !inUserNamespace();
+  return cfg.mode === 'bridge' && cfg.networks.length > 0 && !record.idMappings && !inUserNamespace();
 }
 
 /**

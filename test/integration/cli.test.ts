@@ -12,11 +12,16 @@ test('--explain narrates namespaces, mounts, pivot_root, cgroup writes and the e
   const r = sb.run(['--explain', 'run', '--rm', 'busybox', 'true']);
   assert.equal(r.code, 0, r.stderr);
   for (const pattern of [
-    /created a new pid namespace/, /created a new mnt namespace/, /created a new uts namespace/, /created a new net namespace/,
+    /created a new pid namespace/, /created a new mnt namespace/, /created a new uts namespace/,
+    // on the default bridge the engine makes the net namespace first (its CNI plugins run meanwhile) and the init joins it
+    /made a new network namespace pinned on \S+\/netns\/[a-f0-9]{64}/, /joined the existing net namespace \S+\/netns\/[a-f0-9]{64}/,
     /created a new ipc namespace/, /created a new cgroup namespace/, /made mount propagation of \/ MS_REC\|MS_PRIVATE before mounting anything/,
     /mounted proc on \/proc \(proc; MS_NOSUID\|MS_NODEV\|MS_NOEXEC\)/, /mounted overlayfs on /, /pivot_root into /,
     /the init moved itself into \/sys\/fs\/cgroup\/memory\/mydocker\/[a-f0-9]{64}/, /execve \/bin\/true/, /wrote the OCI runtime bundle/,
   ]) assert.match(r.stderr, pattern);
+  const none = sb.run(['--explain', 'run', '--rm', '--network', 'none', 'busybox', 'true']);
+  assert.equal(none.code, 0, none.stderr);
+  assert.match(none.stderr, /created a new net namespace/);
 });
 
 test('--log-level debug gives the same steps as structured events', () => {

@@ -57,6 +57,11 @@ export async function killAndWait(deps: EngineDeps, view: ContainerView, sig: No
 /** Releases what a stopped container holds; true when there was something to release (the first cleanup). */
 export async function releaseStopped(deps: EngineDeps, view: ContainerView): Promise<boolean> {
   const { state, paths, record } = view;
+  // The network's CNI DEL (plugin processes, the slowest part of a release) starts first and runs while
+  // the rest is released: the rootfs, /dev/shm, the runtime state and the cgroups.
+  // (A start killed before its runtime state was written may have pinned a namespace and run ADD already.)
+  const network = disconnectContainer(deps, view.record);
+  network.catch(() => undefined); // awaited below; a failure before then must not go unhandled
   releaseExternalRuntime(deps, record); // --runtime runc/crun: its own state and cgroup
   unmountOverlay(paths.rootfs, deps.log);
   releaseShm(deps, record.id); // --ipc shareable: the host's view of its /dev/shm
@@ -68,11 +73,10 @@ export async function releaseStopped(deps: EngineDeps, view: ContainerView): Pro
     await removeOrphanCgroup(deps, `${record.limits.cgroupParent}/${record.id}`, record.limits.cgroupParent === '/mydocker');
     const rt = runtimeContainer(deps, record.id);
     if (rt.exists()) await deleteContainer(rt, deps.log, { force: true });
+    await network;
     return false;
   }
   // After a crash or a simulated reboot processes may be left in its cgroup: the runtime's forced delete ends them.
-  // The network's CNI DEL (a plugin process, ~20 ms) runs while the runtime state and cgroups go.
-  const network = disconnectContainer(deps, view.record);
   const runtime = deleteContainer(runtimeContainer(deps, record.id), deps.log, { force: true });
   const [net, rt] = await Promise.allSettled([network, runtime]);
   for (const r of [rt, net]) if (r.status === 'rejected') throw r.reason;
