@@ -20,10 +20,15 @@ test('hosts: defaults, --add-host, own addresses, peers', () => {
 });
 
 test('rewriteInPlace keeps the inode and cuts the old tail', () => {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'etc-')), 'hosts');
-  fs.writeFileSync(file, 'a much longer first content\n');
-  const ino = fs.statSync(file).ino;
-  rewriteInPlace(file, 'short\n');
-  assert.equal(fs.readFileSync(file, 'utf8'), 'short\n');
-  assert.equal(fs.statSync(file).ino, ino);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'etc-'));
+  try {
+    const file = path.join(dir, 'hosts');
+    fs.writeFileSync(file, 'a much longer first content\n');
+    const ino = fs.statSync(file).ino;
+    rewriteInPlace(file, 'short\n');
+    assert.equal(fs.readFileSync(file, 'utf8'), 'short\n');
+    assert.equal(fs.statSync(file).ino, ino);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -9,8 +9,14 @@ import type { NetworkConfigList } from './types';
 
 interface Call { type: string; env: NodeJS.ProcessEnv; config: Record<string, unknown> }
 
+const made: string[] = [];
+after(() => {
+  for (const d of made) fs.rmSync(d, { recursive: true, force: true });
+});
+
 function fakeDir(types: string[]): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cni-fake-'));
+  made.push(dir);
   for (const t of types) fs.writeFileSync(path.join(dir, t), '#!/bin/sh\n', { mode: 0o755 });
   return dir;
 }
