@@ -13,7 +13,7 @@ import * as vm from 'node:vm';
 // dgram for port checks, crypto which `ps` and other readers never call) cost 2–10 ms each to load,
 // and esbuild hoists every require to load time. Their module objects are replaced by proxies that
 // require on first use.
-const RARE_BUILTINS = ['node:crypto', 'node:child_process', 'node:http', 'node:https', 'node:tls', 'node:dgram', 'node:zlib', 'node:stream/promises'];
+const RARE_BUILTINS = ['node:crypto', 'node:child_process', 'node:net', 'node:stream', 'node:http', 'node:https', 'node:tls', 'node:dgram', 'node:zlib', 'node:stream/promises'];
 
 const fronts = [
   { entry: 'src/cli/entry.ts', outfile: 'dist/mydocker.js' },
