@@ -136,7 +136,6 @@ function writeFilesWithoutNetworks(deps: EngineDeps, record: ContainerRecord, cf
   if (hc.Dns.length || hc.DnsSearch.length || dns.options.length) rewriteInPlace(files.resolvConf, resolvConfContent(readHostResolvConf(), dns));
 }
 
-/** While the init waits in its new namespaces: interfaces, addresses, routes, ports, /etc/hosts. */
 /** The process an attachment lives as long as: the container's init, or the starting CLI until then. */
 type Owner = Pick<RuntimeState, 'pid' | 'pidStartTime'>;
 
@@ -163,13 +162,12 @@ export function connectsEarly(record: ContainerRecord): boolean {
  * namespace. Until adoptAttachment, the attachment belongs to this process (the caller holds the
  * container's lock, so no repair touches it meanwhile). The caller awaits the result before the init may go.
  */
-export async function connectEarly(deps: EngineDeps, record: ContainerRecord): Promise<string> {
-  await releasePrevious(deps, record);
+export async function connectEarly(deps: EngineDeps, record: ContainerRecord): Promise<void> {
+  await releasePrevious(deps, record); // before the pin: the previous run's teardown unpins the same path
   const netns = netnsPinPath(deps.layout, record.id);
   newPinnedNetns(netns);
   deps.log.step('network', 'netns-new', { path: netns });
   await connectContainer(deps, record, { pid: process.pid, pidStartTime: pidStartTime(process.pid) ?? '' }, { netnsPinned: true });
-  return netns;
 }
 
 /** After connectEarly: the attachment now lives as long as the container's init. */
@@ -179,10 +177,14 @@ export function adoptAttachment(deps: EngineDeps, record: ContainerRecord, state
   saveAttachment(deps.layout, { ...att, pid: state.pid, pidStartTime: state.pidStartTime });
 }
 
+/**
+ * While the init waits in its new namespaces: interfaces, addresses, routes, ports, /etc/hosts.
+ * `netnsPinned`: connectEarly made and pinned the namespace, after releasing the previous run's networking.
+ */
 export async function connectContainer(deps: EngineDeps, record: ContainerRecord, state: Owner, opts: { netnsPinned?: boolean } = {}): Promise<void> {
   const cfg = networkConfigOf(record);
   const { layout } = deps;
-  await releasePrevious(deps, record);
+  if (!opts.netnsPinned) await releasePrevious(deps, record);
   if (cfg.mode === 'pasta' || cfg.mode === 'slirp4netns') return connectUserMode(deps, record, state, cfg);
   if (cfg.mode !== 'bridge' || cfg.networks.length === 0) {
     writeFilesWithoutNetworks(deps, record, cfg);

@@ -70,7 +70,7 @@ export async function startContainer(deps: EngineDeps, record: ContainerRecord, 
     if (record.idMappings) chownEtcFiles(etcFiles, record.idMappings);
     log.step('engine', 'etc-files', { dir: p.dir });
     // CNI networks: the plugins (a process each, the largest cost of a start) run while the rest is made
-    let early: Promise<string> | undefined;
+    let early: Promise<void> | undefined;
     if (connectsEarly(record)) {
       const connecting = connectEarly(deps, record);
       early = connecting;
