@@ -18,6 +18,7 @@ md="$PWD/bin/mydocker --root $work/md/root --runroot $work/md/run"
 pmflags="--root $work/podman/root --runroot $work/podman/run --tmpdir $work/podman/tmp"
 dk="docker -H unix://$sock/docker.sock"
 
+had_netns=0; [ -d /run/netns ] && had_netns=1   # podman's netavark makes /run/netns (a bind mount) on first use
 cleanup() {
   set +e
   podman $pmflags rm -a -f >/dev/null 2>&1
@@ -29,6 +30,10 @@ cleanup() {
   for m in $(findmnt -rn -o TARGET | grep -E "^($work|$sock)" | sort -r); do umount -l "$m"; done
   rmdir /sys/fs/cgroup/*/mydocker-compare/* /sys/fs/cgroup/*/mydocker-compare 2>/dev/null
   rm -rf "$work" "$sock"
+  if [ "$had_netns" = 0 ] && [ -d /run/netns ] && [ -z "$(ls -A /run/netns)" ]; then
+    findmnt -n /run/netns >/dev/null && umount /run/netns
+    rmdir /run/netns
+  fi
 }
 trap cleanup EXIT
 
