@@ -10,9 +10,9 @@ import * as path from 'node:path';
 import * as vm from 'node:vm';
 
 // Node builtins that only some verbs use (the registry client's http/https/tls, zlib for archives,
-// dgram for port checks, crypto which `ps` and other readers never call) cost 2–10 ms each to load,
-// and esbuild hoists every require to load time. Their module objects are replaced by proxies that
-// require on first use.
+// dgram for port checks, crypto for builds and archives, child_process for helpers, net for sockets,
+// stream for archives and output) cost 2–10 ms each to load, and esbuild hoists every require to load
+// time. Their module objects are replaced by proxies that require on first use.
 const RARE_BUILTINS = ['node:crypto', 'node:child_process', 'node:net', 'node:stream', 'node:http', 'node:https', 'node:tls', 'node:dgram', 'node:zlib', 'node:stream/promises'];
 
 const fronts = [
@@ -33,10 +33,10 @@ for (const { entry, outfile } of fronts) {
     legalComments: 'none',
     logLevel: 'warning',
   });
-  const bundled = fs.readFileSync(outfile, 'utf8');
-  fs.writeFileSync(outfile, keepAscii(loadRareBuiltinsLazily(shareNamespaceCopies(bundled, outfile), outfile)));
+  const code = keepAscii(loadRareBuiltinsLazily(shareNamespaceCopies(fs.readFileSync(outfile, 'utf8'), outfile), outfile));
+  fs.writeFileSync(outfile, code);
   // The same wrapper and file name as the bin/ launcher uses, or V8 rejects the cache.
-  const script = new vm.Script(Module.wrap(fs.readFileSync(outfile, 'utf8')), { filename: `${process.cwd()}/${outfile}` });
+  const script = new vm.Script(Module.wrap(code), { filename: `${process.cwd()}/${outfile}` });
   fs.writeFileSync(`${outfile}.cache`, script.createCachedData());
   // V8 checks a cache against the source's length only: a per-verb cache of an older bundle must go
   const base = path.basename(outfile);
@@ -107,18 +107,18 @@ function trainCliCodeCache() {
   const md = (args, cache = '1') => spawnSync('bin/mydocker', ['--root', `${dir}/root`, '--runroot', `${dir}/run`, ...args], {
     stdio: 'ignore', env: { ...process.env, MYDOCKER_TRAIN_CODE_CACHE: cache }, timeout: 60_000,
   }).status;
+  const runRm = ['run', '--rm', '--network', 'none', 'busybox', 'true'];
   const train = ['run', '-d', '--network', 'none', '--name', 'train', 'busybox', 'sleep', '60'];
   try {
     const steps = [
-      ['--version'], ['run', '--rm', '--network', 'none', 'busybox', 'true'], ['run', '--rm', '--network', 'none', 'busybox', 'true'],
-      train, ['exec', 'train', 'true'], ['logs', 'train'], ['ps', '-a'], ['images'], ['inspect', 'train'], ['rm', '-f', 'train'],
+      ['--version'], runRm, runRm, train, ['exec', 'train', 'true'], ['logs', 'train'], ['ps', '-a'], ['images'], ['inspect', 'train'],
+      ['rm', '-f', 'train'],
     ];
     // Then each everyday verb alone, into a cache of its own (bin/mydocker picks it by the verb): it
     // holds only what that verb compiles, less to deserialize than the cache of all (docs/performance.md).
     // The image exists by now, so `run`'s cache leaves out making it.
     const verbSteps = [
-      ['run', '--rm', '--network', 'none', 'busybox', 'true'], ['run', '--rm', '--network', 'none', 'busybox', 'true'], train,
-      ['exec', 'train', 'true'], ['logs', 'train'], ['inspect', 'train'], ['ps'], ['ps', '-a'], ['images'],
+      runRm, runRm, train, ['exec', 'train', 'true'], ['logs', 'train'], ['inspect', 'train'], ['ps'], ['ps', '-a'], ['images'],
       ['stop', '-t', '0', 'train'], ['start', 'train'], ['rm', '-f', 'train'],
     ];
     const failed = [

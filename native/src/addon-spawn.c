@@ -1,12 +1,17 @@
-/* sys.node part: starting a container's monitor, and SHA-256 without Node's crypto module.
+/* sys.node part: starting processes without forking Node (a container's monitor, CNI plugins), and
+ * SHA-256 without Node's crypto module.
  *
- * spawnDetached: Node's child_process forks the whole Node process (libuv uses fork on Linux); on a VM
- * where page faults are dear that fork alone costs ~10 ms. posix_spawn uses CLONE_VM|CLONE_VFORK: no
- * page tables are copied, and it is safe in a multithreaded process. The spawned program must
- * daemonize at once (the monitor's -D): it forks and exits, and the survivor first writes its own pid
- * (4 bytes, host order) on fd 4; the caller then reaps that first process, so no zombie is ever left in a long-lived
- * Node program (the Engine API server, the library), and the survivor is re-parented to init. Nothing
- * here waits for the child: its exec and fork (~7 ms on this VM) overlap with the caller's work.
+ * Node's child_process forks the whole Node process (libuv uses fork on Linux); on a VM where page
+ * faults are dear that fork alone costs ~10 ms. posix_spawn uses CLONE_VM|CLONE_VFORK: no page tables
+ * are copied, and it is safe in a multithreaded process.
+ *
+ * spawnDetached: the spawned program must daemonize at once (the monitor's -D): it forks and exits, and
+ * the survivor first writes its own pid (4 bytes, host order) on fd 4; the caller then reaps that first
+ * process, so no zombie is ever left in a long-lived Node program (the Engine API server, the library),
+ * and the survivor is re-parented to init. Nothing here waits for the child: its exec and fork (~7 ms
+ * on this VM) overlap with the caller's work.
+ *
+ * spawnPiped: a short-lived child of ours with pipes on 0-2 (src/sys/spawn-piped.ts reaps it).
  *
  * sha256Hex: Node links OpenSSL and exports its symbols for addons; hashing a config blob here saves
  * loading Node's crypto module (~6 ms) on every `run`. */
@@ -131,7 +136,7 @@ static napi_value js_spawn_detached(napi_env env, napi_callback_info info) {
 out:
   close_pair(rt);
   close_pair(st);
-  for (uint32_t i = 0; i < n && i < MAX_SPAWN_ARGS; i++) free(args[i]);
+  for (uint32_t i = 0; i < n; i++) free(args[i]);
   return ret;
 }
 
